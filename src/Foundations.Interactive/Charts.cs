@@ -1,0 +1,195 @@
+using System.Globalization;
+using XPlot.Plotly;
+
+namespace Foundations.Interactive;
+
+/// <summary>
+/// The course's charts, as XPlot <see cref="PlotlyChart"/>s that <see cref="Notebook.Setup"/> teaches
+/// the kernel to draw. Inf, NaN, and on a log axis values ≤ 0, are drawn as gaps and the chart says so.
+/// </summary>
+public static class Charts
+{
+    /// <summary>plotly's default colours, fixed here so a series keeps its colour in both panels.</summary>
+    private static readonly string[] Palette =
+        ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+    private const int Width = 900, Height = 450;
+
+    /// <summary>One line per series, e.g. <c>Charts.Lines("loss", "step", "mse", [("train", steps, losses)])</c>.</summary>
+    public static PlotlyChart Lines(string title, string xTitle, string yTitle,
+        IEnumerable<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> series, bool logY = false)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var values = new PlotValues();
+        var traces = new List<Trace>();
+        int index = 0;
+        foreach (var (name, x, y) in series)
+        {
+            if (x.Count != y.Count)
+                throw new ArgumentException($"Charts.Lines: series '{name}' has {x.Count} x values and {y.Count} y values.");
+            traces.Add(Line(name, x.Select(v => values.Convert(v, false)).ToArray(), values.Convert(y, logY), index++));
+        }
+        var layout = Layout(title, values);
+        layout.xaxis = new Xaxis { title = xTitle };
+        layout.yaxis = Axis(yTitle, logY);
+        return Finish(traces, layout, Height);
+    }
+
+    /// <summary>A single line; see the overload taking several series.</summary>
+    public static PlotlyChart Lines(string title, string xTitle, string yTitle, string name,
+        IReadOnlyList<double> x, IReadOnlyList<double> y, bool logY = false) =>
+        Lines(title, xTitle, yTitle, [(name, x, y)], logY);
+
+    /// <summary>
+    /// Each layer's output mean (left) and std (right) against the layer index, one line per
+    /// <see cref="LayerStat.Name"/>. Where the stats span several steps, the last step is drawn.
+    /// On a log scale the left panel shows |mean|.
+    /// </summary>
+    public static PlotlyChart LayerStats(IEnumerable<LayerStat> stats, string title, bool logY = false)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        return LayerStats(title, logY, [("", stats.ToList())]);
+    }
+
+    /// <summary>
+    /// Several schemes (e.g. initialisations) on one chart: mean (left) and std (right) per layer,
+    /// one line per scheme, or per scheme and <see cref="LayerStat.Name"/> when a scheme has several names.
+    /// </summary>
+    public static PlotlyChart LayerStats(string title, bool logY, params (string Scheme, IReadOnlyList<LayerStat> Stats)[] schemes)
+    {
+        ArgumentNullException.ThrowIfNull(schemes);
+        var lines = new List<(string Name, double[] X, double[] Mean, double[] Std)>();
+        foreach (var (scheme, stats) in schemes)
+        {
+            if (stats.Count == 0) continue;
+            int lastStep = stats.Max(s => s.Step);
+            var groups = stats.Where(s => s.Step == lastStep).GroupBy(s => s.Name).ToList();
+            foreach (var group in groups)
+            {
+                var points = group.OrderBy(s => s.Layer).ToList();
+                string name = groups.Count == 1 && scheme.Length > 0 ? scheme
+                    : scheme.Length == 0 ? group.Key
+                    : $"{scheme}: {group.Key}";
+                lines.Add((name, points.Select(p => (double)p.Layer).ToArray(),
+                    points.Select(p => p.Mean).ToArray(), points.Select(p => p.Std).ToArray()));
+            }
+        }
+        return MeanStdPanels(title, "layer", lines, logY, integerX: true);
+    }
+
+    /// <summary>Each layer's output mean (left) and std (right) across training steps, one line per layer.</summary>
+    public static PlotlyChart OverSteps(IEnumerable<LayerStat> stats, string title, bool logY = false)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        var lines = stats.GroupBy(s => (s.Layer, s.Name))
+            .OrderBy(g => g.Key.Layer).ThenBy(g => g.Key.Name, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var points = g.OrderBy(s => s.Step).ToList();
+                string name = string.IsNullOrEmpty(g.Key.Name) ? $"layer {g.Key.Layer}" : $"{g.Key.Layer}: {g.Key.Name}";
+                return (name, points.Select(p => (double)p.Step).ToArray(),
+                    points.Select(p => p.Mean).ToArray(), points.Select(p => p.Std).ToArray());
+            })
+            .ToList();
+        return MeanStdPanels(title, "step", lines, logY, integerX: false);
+    }
+
+    /// <summary>One bar per label, e.g. matmul times (log scale) or GFLOPS; hovering shows the value.</summary>
+    public static PlotlyChart Bars(string title, string yTitle, IEnumerable<(string Label, double Value)> bars, bool logY = false)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        var list = bars.ToList();
+        var values = new PlotValues();
+        var y = values.Convert(list.Select(b => b.Value), logY);
+        var trace = new Bar
+        {
+            x = list.Select(b => b.Label).ToArray(),
+            y = y,
+            text = y.Select(v => v?.ToString("g3", CultureInfo.InvariantCulture) ?? "").ToArray(),
+            marker = new Marker { color = Palette[0] },
+        };
+        var layout = Layout(title, values);
+        layout.yaxis = Axis(yTitle, logY);
+        layout.showlegend = false;
+        return Finish([trace], layout, Height);
+    }
+
+    private static PlotlyChart MeanStdPanels(string title, string xTitle,
+        List<(string Name, double[] X, double[] Mean, double[] Std)> lines, bool logY, bool integerX)
+    {
+        var values = new PlotValues();
+        var traces = new List<Trace>();
+        for (int i = 0; i < lines.Count; i++)
+        {
+            var (name, x, mean, std) = lines[i];
+            var xs = x.Select(v => (double?)v).ToArray();
+            var means = values.Convert(logY ? mean.Select(Math.Abs) : mean, logY);
+            var meanTrace = Line(name, xs, means, i);
+            var stdTrace = Line(name, xs, values.Convert(std, logY), i);
+            stdTrace.xaxis = "x2";
+            stdTrace.yaxis = "y2";
+            stdTrace.showlegend = false;
+            traces.Add(meanTrace);
+            traces.Add(stdTrace);
+        }
+        int maxX = lines.Count == 0 ? 0 : lines.Max(l => l.X.Length == 0 ? 0 : (int)l.X.Max());
+        var layout = Layout(title, values);
+        layout.xaxis = new Xaxis { title = xTitle, domain = new[] { 0.0, 0.44 }, anchor = "y" };
+        layout.xaxis2 = new Xaxis { title = xTitle, domain = new[] { 0.56, 1.0 }, anchor = "y2" };
+        if (integerX && maxX <= 20)
+        {
+            layout.xaxis.dtick = 1;
+            layout.xaxis2.dtick = 1;
+        }
+        layout.yaxis = Axis(logY ? "|mean|" : "mean", logY);
+        layout.yaxis.anchor = "x";
+        layout.yaxis2 = Axis("std", logY);
+        layout.yaxis2.anchor = "x2";
+        return Finish(traces, layout, Height);
+    }
+
+    private static Scatter Line(string name, double?[] x, double?[] y, int index) => new()
+    {
+        name = name,
+        x = x,
+        y = y,
+        mode = y.Length <= 30 ? "lines+markers" : "lines",
+        legendgroup = name,
+        line = new Line { color = Palette[index % Palette.Length] },
+        marker = new Marker { color = Palette[index % Palette.Length] },
+    };
+
+    private static Yaxis Axis(string title, bool log)
+    {
+        var axis = new Yaxis { title = title };
+        if (log) axis.type = "log";
+        return axis;
+    }
+
+    private static Layout.Layout Layout(string title, PlotValues values)
+    {
+        var layout = new Layout.Layout { title = title, margin = new Margin { t = 80 } };
+        var note = values.GapNote();
+        if (note is not null)
+        {
+            layout.annotations = new[]
+            {
+                new Annotation
+                {
+                    text = note, showarrow = false,
+                    xref = "paper", yref = "paper", x = 1.0, y = 1.0, xanchor = "right", yanchor = "bottom",
+                    font = new Font { size = 12, color = "#a33" },
+                },
+            };
+        }
+        return layout;
+    }
+
+    private static PlotlyChart Finish(IEnumerable<Trace> traces, Layout.Layout layout, int height)
+    {
+        var chart = Chart.Plot(traces, layout);
+        chart.WithWidth(Width);
+        chart.WithHeight(height);
+        return chart;
+    }
+}

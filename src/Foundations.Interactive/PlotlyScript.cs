@@ -1,0 +1,44 @@
+namespace Foundations.Interactive;
+
+/// <summary>
+/// Where the pinned plotly.js comes from: the copy that <c>.ci/setup</c> installs with npm
+/// (exact version in <c>.ci/npm/package-lock.json</c>), or the same version from the CDN when no
+/// local copy can be found.
+/// </summary>
+public static class PlotlyScript
+{
+    /// <summary>Must equal the version pinned in <c>.ci/npm/package.json</c>; a test checks it.</summary>
+    public const string Version = "2.35.3";
+
+    /// <summary>Names a plotly.min.js to use instead of the one under <c>.ci/npm</c>.</summary>
+    public const string PathVariable = "FOUNDATIONS_PLOTLY_JS";
+
+    public static string CdnUrl => $"https://cdn.plot.ly/plotly-{Version}.min.js";
+
+    private const string SolutionFile = "Foundations.slnx";
+    private static readonly string RelativePath = Path.Combine(".ci", "npm", "node_modules", "plotly.js-dist-min", "plotly.min.js");
+
+    /// <summary>
+    /// The local plotly.min.js: <see cref="PathVariable"/> if set, else the npm copy in the
+    /// repository that holds this assembly (or the current directory); null when there is none.
+    /// </summary>
+    public static string? FindLocal()
+    {
+        var overridden = Environment.GetEnvironmentVariable(PathVariable);
+        if (!string.IsNullOrWhiteSpace(overridden))
+            return File.Exists(overridden) ? Path.GetFullPath(overridden) : null;
+
+        var starts = new[] { Path.GetDirectoryName(typeof(PlotlyScript).Assembly.Location), Environment.CurrentDirectory };
+        foreach (var start in starts)
+        {
+            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (!File.Exists(Path.Combine(dir.FullName, SolutionFile))) continue;
+                var candidate = Path.Combine(dir.FullName, RelativePath);
+                if (File.Exists(candidate)) return candidate;
+                break;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,35 @@
+namespace Foundations;
+
+/// <summary>
+/// Weight initialisation for a layer computing x @ W with W of shape (nIn, nOut). Each output is a
+/// sum of nIn products, so its variance is nIn times the variance of one product: scaling W's
+/// standard deviation by 1/sqrt(nIn) keeps activations near unit variance from layer to layer.
+/// </summary>
+public static class Init
+{
+    /// <summary>Plain standard normal weights, std 1: activations grow by about sqrt(nIn) per layer.</summary>
+    public static Tensor Normal(int nIn, int nOut, float std = 1f) => Tensor.Randn(Check(nIn, nOut, "Init.Normal")) * std;
+
+    /// <summary>Xavier/Glorot as the course uses it: std = 1/sqrt(nIn), for layers without ReLU.
+    /// (Glorot and Bengio's paper averages fan-in and fan-out: sqrt(2/(nIn+nOut)).)</summary>
+    public static Tensor XavierNormal(int nIn, int nOut) => Normal(nIn, nOut, 1f / MathF.Sqrt(nIn));
+
+    /// <summary>Uniform on [-a, a] with the same std as <see cref="XavierNormal"/>: a = sqrt(3/nIn).</summary>
+    public static Tensor XavierUniform(int nIn, int nOut) => Uniform(nIn, nOut, MathF.Sqrt(3f / nIn));
+
+    /// <summary>Kaiming/He: std = sqrt(2/nIn). ReLU zeroes half its inputs, halving the variance; the 2 gives it back.</summary>
+    public static Tensor KaimingNormal(int nIn, int nOut) => Normal(nIn, nOut, MathF.Sqrt(2f / nIn));
+
+    /// <summary>Uniform on [-a, a] with the same std as <see cref="KaimingNormal"/>: a = sqrt(6/nIn).</summary>
+    public static Tensor KaimingUniform(int nIn, int nOut) => Uniform(nIn, nOut, MathF.Sqrt(6f / nIn));
+
+    private static Tensor Uniform(int nIn, int nOut, float bound) =>
+        Tensor.Rand(Check(nIn, nOut, "Init.Uniform")) * (2 * bound) - bound;
+
+    private static int[] Check(int nIn, int nOut, string operation)
+    {
+        if (nIn <= 0 || nOut <= 0)
+            throw new ArgumentException($"{operation}: layer sizes must be positive, got nIn={nIn}, nOut={nOut}.");
+        return [nIn, nOut];
+    }
+}

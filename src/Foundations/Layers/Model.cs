@@ -1,0 +1,24 @@
+namespace Foundations;
+
+/// <summary>The chapter's two-layer network, lin-relu-lin, with its MSE loss.</summary>
+public sealed class Model
+{
+    public Module[] Layers { get; }
+    public Mse Loss { get; } = new();
+
+    public Model(Tensor w1, Tensor b1, Tensor w2, Tensor b2) => Layers = [new Lin(w1, b1), new Relu(), new Lin(w2, b2)];
+
+    /// <summary>Runs the layers on <paramref name="x"/> and returns the loss against <paramref name="targ"/>.</summary>
+    public Tensor Forward(Tensor x, Tensor targ)
+    {
+        foreach (var layer in Layers) x = layer.Forward(x);
+        return Loss.Forward(x, targ);
+    }
+
+    /// <summary>The loss's backward pass, then each layer's in reverse: the chain rule, one link at a time.</summary>
+    public void Backward()
+    {
+        Loss.Backward();
+        for (int i = Layers.Length - 1; i >= 0; i--) Layers[i].Backward();
+    }
+}

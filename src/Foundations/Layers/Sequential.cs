@@ -1,0 +1,43 @@
+namespace Foundations;
+
+/// <summary>
+/// Modules run in order; backward runs them in reverse. Each module's output is the next one's
+/// input (the same tensor), so the gradient one writes on its input is the next one's output gradient.
+/// </summary>
+public sealed class Sequential : Module
+{
+    private readonly Module[] modules;
+    private int step;
+
+    public Sequential(params Module[] modules)
+    {
+        if (modules.Length == 0) throw new ArgumentException("Sequential: needs at least one module.");
+        this.modules = modules;
+    }
+
+    public IReadOnlyList<Module> Modules => modules;
+
+    /// <summary>When set, every forward pass records each module's output mean and std, one step per pass.</summary>
+    public ActivationStats? Stats { get; set; }
+
+    public override string Name => "Sequential(" + string.Join(", ", modules.Select(m => m.Name)) + ")";
+
+    protected override Tensor Compute(Tensor inp)
+    {
+        var x = inp;
+        for (int i = 0; i < modules.Length; i++)
+        {
+            x = modules[i].Forward(x);
+            Stats?.Record(step, i, modules[i].Name, x);
+        }
+        step++;
+        return x;
+    }
+
+    protected override void ComputeGradients(Tensor inp, Tensor outGrad)
+    {
+        for (int i = modules.Length - 1; i >= 0; i--) modules[i].Backward();
+    }
+
+    public override IEnumerable<Tensor> Parameters() => modules.SelectMany(m => m.Parameters());
+}

@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Foundations;
+
+/// <summary>
+/// The library's fast float32 matrix multiply, C = A·B, with A (m×k) and B (k×n) given as strided
+/// views and C a dense row-major m×n destination that is overwritten.
+/// </summary>
+/// <remarks>
+/// The layout follows the BLIS/GotoBLAS recipe. A 6×16 block of C lives in twelve AVX registers
+/// while the micro-kernel streams one column of a 6-row sliver of A and one row of a 16-column
+/// sliver of B per step: 12 FMAs for 8 loads, enough to keep both FMA pipes busy. To make those
+/// streams contiguous, and to make any strides (transposed, broadcast) look the same to the
+/// kernel, A and B are first copied ("packed") into buffers: a KC×16 sliver of B stays in L1 while
+/// a MC×KC block of A sits in L2 and a KC×NC panel of B in L3.
+/// </remarks>
+internal static unsafe class Gemm
+{
+    const int MR = 6;           // rows of the register tile
+    const int NR = 16;          // columns of the register tile: two Vector256<float>
+    const int KC = 256;         // depth of one packed panel: a 16-column sliver is 16 KiB, half of L1
+    const int MC = 40 * MR;     // rows of a packed A block: 240×256 floats = 240 KiB, half of L2
+    const int NC = 256 * NR;    // columns of a packed B panel: 256×4096 floats = 4 MiB, in L3
+
+    // Below this many multiply-adds a second thread costs more to wake than it saves (~10 µs).
+    const long ParallelThreshold = 1L << 20;
+
+    [ThreadStatic] static float[]? packedA;
+    [ThreadStatic] static float[]? packedB;
+
+    internal static void Multiply(
+        float[] a, int aOffset, int aRowStride, int aColStride,
+        float[] b, int bOffset, int bRowStride, int bColStride,
+        float[] c, int cOffset, int m, int k, int n, bool parallel) =>
+        Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
+            c, cOffset, m, k, n, parallel, useFma: Fma.IsSupported);
+
+    /// <summary>As above, with the micro-kernel chosen by the caller so tests can run the portable one.</summary>
+    internal static void Multiply(
+        float[] a, int aOffset, int aRowStride, int aColStride,
+        float[] b, int bOffset, int bRowStride, int bColStride,
+        float[] c, int cOffset, int m, int k, int n, bool parallel, bool useFma)
+    {
+        Debug.Assert(m >= 0 && k >= 0 && n >= 0);
+        Debug.Assert(cOffset >= 0 && cOffset + (long)m * n <= c.Length);
+        Debug.Assert(m == 0 || k == 0 || InBounds(a.Length, aOffset, m, aRowStride, k, aColStride));
+        Debug.Assert(k == 0 || n == 0 || InBounds(b.Length, bOffset, k, bRowStride, n, bColStride));
+        Debug.Assert(!useFma || Fma.IsSupported);
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            c.AsSpan(cOffset, m * n).Clear();
+            return;
+        }
+
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var problem = new Problem(
+                pa + aOffset, aRowStride, aColStride, pb + bOffset, bRowStride, bColStride,
+                pc + cOffset, m, k, n, useFma);
+            int workers = parallel && (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
+            problem.Run(workers);
+        }
+    }
+
+    static bool InBounds(int length, int offset, int rows, int rowStride, int cols, int colStride)
+    {
+        long down = (long)(rows - 1) * rowStride, across = (long)(cols - 1) * colStride;
+        long first = offset + Math.Min(down, 0) + Math.Min(across, 0);
+        long last = offset + Math.Max(down, 0) + Math.Max(across, 0);
+        return first >= 0 && last < length;
+    }
+
+    /// <summary>
+    /// The chapter's "SIMD" rung: the i-k-j loop, where row i of C accumulates a[i,p] times row p
+    /// of B, one Vector&lt;float&gt; at a time. No blocking, no packing beyond making B's rows contiguous.
+    /// </summary>
+    internal static void MultiplySimd(
+        float[] a, int aOffset, int aRowStride, int aColStride,
+        float[] b, int bOffset, int bRowStride, int bColStride,
+        float[] c, int cOffset, int m, int k, int n)
+    {
+        Debug.Assert(cOffset >= 0 && cOffset + (long)m * n <= c.Length);
+        if (bColStride != 1 || bRowStride != n)
+        {
+            var dense = new float[k * n];
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < n; j++)
+                    dense[p * n + j] = b[bOffset + p * bRowStride + j * bColStride];
+            (b, bOffset, bRowStride, bColStride) = (dense, 0, n, 1);
+        }
+
+        int width = Vector<float>.Count;
+        for (int i = 0; i < m; i++)
+        {
+            var cRow = c.AsSpan(cOffset + i * n, n);
+            cRow.Clear();
+            for (int p = 0; p < k; p++)
+            {
+                float aip = a[aOffset + i * aRowStride + p * aColStride];
+                var bRow = b.AsSpan(bOffset + p * bRowStride, n);
+                var aVector = new Vector<float>(aip);
+                int j = 0;
+                for (; j <= n - width; j += width)
+                    (new Vector<float>(cRow[j..]) + aVector * new Vector<float>(bRow[j..])).CopyTo(cRow[j..]);
+                for (; j < n; j++)
+                    cRow[j] += aip * bRow[j];
+            }
+        }
+    }
+
+    /// <summary>One call's operands as raw pointers, so worker threads can share them.</summary>
+    readonly struct Problem(
+        float* a, nint aRowStride, nint aColStride, float* b, nint bRowStride, nint bColStride,
+        float* c, int m, int k, int n, bool useFma)
+    {
+        readonly float* a = a, b = b, c = c;
+        readonly nint aRowStride = aRowStride, aColStride = aColStride;
+        readonly nint bRowStride = bRowStride, bColStride = bColStride;
+        readonly int m = m, k = k, n = n;
+        readonly bool useFma = useFma;
+
+        /// <summary>
+        /// Loops over KC-deep slices of k and NC-wide panels of n. Within a panel the workers split
+        /// C into a grid of rectangles of whole tiles; they share the packed B panel and each
+        /// packs its own rows of A.
+        /// </summary>
+        public void Run(int workers)
+        {
+            int rowTiles = (m + MR - 1) / MR;
+            int depthSlices = (k + KC - 1) / KC;
+            int depth = (k + depthSlices - 1) / depthSlices;   // equal slices: no thin last one
+            for (int j0 = 0; j0 < n; j0 += NC)
+            {
+                int cols = Math.Min(NC, n - j0);
+                int colTiles = (cols + NR - 1) / NR;
+                var (rowParts, colParts) = Split(workers, rowTiles, colTiles);
+                for (int p0 = 0; p0 < k; p0 += depth)
+                {
+                    int kc = Math.Min(depth, k - p0);
+                    float* packed = Rent(ref packedB, colTiles * NR * kc);
+                    if (workers == 1)
+                    {
+                        PackB(packed, p0, kc, j0, cols, 0, colTiles);
+                        Compute(packed, p0, kc, j0, cols, 0, rowTiles, 0, colTiles);
+                        continue;
+                    }
+
+                    var self = this;
+                    Parallel.For(0, workers, w => self.PackB(
+                        packed, p0, kc, j0, cols, w * colTiles / workers, (w + 1) * colTiles / workers));
+                    Parallel.For(0, workers, w =>
+                    {
+                        int r = w / colParts, q = w % colParts;
+                        self.Compute(packed, p0, kc, j0, cols,
+                            r * rowTiles / rowParts, (r + 1) * rowTiles / rowParts,
+                            q * colTiles / colParts, (q + 1) * colTiles / colParts);
+                    });
+                }
+            }
+        }
+
+        /// <summary>Factor the workers into a rows × columns grid that balances tiles per worker.</summary>
+        static (int Rows, int Cols) Split(int workers, int rowTiles, int colTiles)
+        {
+            (int, int) best = (workers, 1);
+            long bestCost = long.MaxValue;
+            for (int rows = workers; rows >= 1; rows--)
+            {
+                if (workers % rows != 0) continue;
+                int cols = workers / rows;
+                long cost = (long)((rowTiles + rows - 1) / rows) * ((colTiles + cols - 1) / cols);
+                if (cost < bestCost) (best, bestCost) = ((rows, cols), cost);
+            }
+            return best;
+        }
+
+        /// <summary>C[rows, j0 + cols] (+)= A[rows, p0:p0+kc] · packedB, over tiles [r0, r1) × [q0, q1).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Compute(float* packedBPanel, int p0, int kc, int j0, int cols, int r0, int r1, int q0, int q1)
+        {
+            if (r0 >= r1 || q0 >= q1) return;
+            bool accumulate = p0 > 0;
+            int blocks = (r1 - r0 + MC / MR - 1) / (MC / MR);
+            int blockTiles = (r1 - r0 + blocks - 1) / blocks;
+            float* tile = stackalloc float[MR * NR];
+            float* packed = Rent(ref packedA, blockTiles * MR * kc);
+            for (int rb = r0; rb < r1; rb += blockTiles)
+            {
+                int re = Math.Min(rb + blockTiles, r1);
+                for (int r = rb; r < re; r++)
+                    PackA(packed + (r - rb) * MR * kc, r * MR, p0, kc);
+
+                for (int q = q0; q < q1; q++)
+                {
+                    float* bSliver = packedBPanel + q * NR * kc;
+                    int j = j0 + q * NR, width = Math.Min(NR, j0 + cols - j);
+                    for (int r = rb; r < re; r++)
+                    {
+                        float* aSliver = packed + (r - rb) * MR * kc;
+                        int i = r * MR, height = Math.Min(MR, m - i);
+                        float* cTile = c + (nint)i * n + j;
+                        if (height == MR && width == NR)
+                        {
+                            Kernel(kc, aSliver, bSliver, cTile, n, accumulate);
+                            continue;
+                        }
+                        Kernel(kc, aSliver, bSliver, tile, NR, accumulate: false);
+                        for (int ii = 0; ii < height; ii++)
+                            for (int jj = 0; jj < width; jj++)
+                                cTile[(nint)ii * n + jj] = accumulate
+                                    ? cTile[(nint)ii * n + jj] + tile[ii * NR + jj]
+                                    : tile[ii * NR + jj];
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void Kernel(int kc, float* aSliver, float* bSliver, float* cTile, nint ldc, bool accumulate)
+        {
+            if (useFma) KernelFma(kc, aSliver, bSliver, cTile, ldc, accumulate);
+            else KernelPortable(kc, aSliver, bSliver, cTile, ldc, accumulate);
+        }
+
+        /// <summary>Rows i..i+MR of A, depth p0..p0+kc, into [kc][MR] order; rows past m are zero.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void PackA(float* dst, int i, int p0, int kc)
+        {
+            int rows = Math.Min(MR, m - i);
+            float* src = a + i * aRowStride + p0 * aColStride;
+            if (rows < MR) new Span<float>(dst, kc * MR).Clear();
+            if (aRowStride == 1 && rows == MR)
+            {
+                // Column-major A (a transposed view): each step is six adjacent floats.
+                for (int p = 0; p < kc; p++, dst += MR, src += aColStride)
+                    for (int ii = 0; ii < MR; ii++)
+                        dst[ii] = src[ii];
+                return;
+            }
+            for (int ii = 0; ii < rows; ii++)
+            {
+                float* s = src + ii * aRowStride;
+                for (int p = 0; p < kc; p++)
+                    dst[p * MR + ii] = s[p * aColStride];
+            }
+        }
+
+        /// <summary>Column tiles [q0, q1) of B's panel (depth p0..p0+kc, columns j0..j0+cols) into [tile][kc][NR] order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void PackB(float* packed, int p0, int kc, int j0, int cols, int q0, int q1)
+        {
+            for (int q = q0; q < q1; q++)
+            {
+                float* dst = packed + q * NR * kc;
+                int j = j0 + q * NR, width = Math.Min(NR, j0 + cols - j);
+                float* src = b + p0 * bRowStride + j * bColStride;
+                if (bColStride == 1 && width == NR)
+                {
+                    for (int p = 0; p < kc; p++, dst += NR, src += bRowStride)
+                    {
+                        Vector256.Store(Vector256.Load(src), dst);
+                        Vector256.Store(Vector256.Load(src + 8), dst + 8);
+                    }
+                    continue;
+                }
+                if (width < NR) new Span<float>(dst, kc * NR).Clear();
+                for (int jj = 0; jj < width; jj++)
+                {
+                    float* s = src + jj * bColStride;
+                    for (int p = 0; p < kc; p++)
+                        dst[p * NR + jj] = s[p * bRowStride];
+                }
+            }
+        }
+    }
+
+    /// <summary>A thread's pack buffer, pinned so its address survives GC, aligned to 64 bytes.</summary>
+    static float* Rent(ref float[]? buffer, int length)
+    {
+        const int Slack = 16;
+        if (buffer is null || buffer.Length < length + Slack)
+            buffer = GC.AllocateUninitializedArray<float>(Math.Max(length + Slack, 4096), pinned: true);
+        float* p = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)(((nint)p + 63) & ~(nint)63);
+    }
+
+    /// <summary>
+    /// cTile[6×16] (+)= aSliver[kc][6] · bSliver[kc][16]: the twelve accumulators are
+    /// c[i][0..8] and c[i][8..16] for the six rows i, each updated by one FMA per step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void KernelFma(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        {
+            var b0 = Avx.LoadAlignedVector256(b);
+            var b1 = Avx.LoadAlignedVector256(b + 8);
+            var ai = Avx.BroadcastScalarToVector256(a);
+            c00 = Fma.MultiplyAdd(ai, b0, c00);
+            c01 = Fma.MultiplyAdd(ai, b1, c01);
+            ai = Avx.BroadcastScalarToVector256(a + 1);
+            c10 = Fma.MultiplyAdd(ai, b0, c10);
+            c11 = Fma.MultiplyAdd(ai, b1, c11);
+            ai = Avx.BroadcastScalarToVector256(a + 2);
+            c20 = Fma.MultiplyAdd(ai, b0, c20);
+            c21 = Fma.MultiplyAdd(ai, b1, c21);
+            ai = Avx.BroadcastScalarToVector256(a + 3);
+            c30 = Fma.MultiplyAdd(ai, b0, c30);
+            c31 = Fma.MultiplyAdd(ai, b1, c31);
+            ai = Avx.BroadcastScalarToVector256(a + 4);
+            c40 = Fma.MultiplyAdd(ai, b0, c40);
+            c41 = Fma.MultiplyAdd(ai, b1, c41);
+            ai = Avx.BroadcastScalarToVector256(a + 5);
+            c50 = Fma.MultiplyAdd(ai, b0, c50);
+            c51 = Fma.MultiplyAdd(ai, b1, c51);
+        }
+        StoreRow(c, c00, c01, accumulate);
+        StoreRow(c + ldc, c10, c11, accumulate);
+        StoreRow(c + 2 * ldc, c20, c21, accumulate);
+        StoreRow(c + 3 * ldc, c30, c31, accumulate);
+        StoreRow(c + 4 * ldc, c40, c41, accumulate);
+        StoreRow(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreRow(float* c, Vector256<float> left, Vector256<float> right, bool accumulate)
+    {
+        if (accumulate)
+        {
+            left += Vector256.Load(c);
+            right += Vector256.Load(c + 8);
+        }
+        Vector256.Store(left, c);
+        Vector256.Store(right, c + 8);
+    }
+
+    /// <summary>
+    /// The same tile without FMA or AVX: each Vector&lt;float&gt;-wide strip of each row of the tile
+    /// is one dot product over p, kept in a register.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void KernelPortable(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    {
+        int width = Vector<float>.Count;
+        for (int i = 0; i < MR; i++)
+        {
+            float* cRow = c + i * ldc;
+            int j = 0;
+            for (; j + width <= NR; j += width)
+            {
+                var sum = Vector<float>.Zero;
+                for (int p = 0; p < kc; p++)
+                    sum += new Vector<float>(a[p * MR + i]) * Vector.Load(b + p * NR + j);
+                if (accumulate) sum += Vector.Load(cRow + j);
+                Vector.Store(sum, cRow + j);
+            }
+            for (; j < NR; j++)
+            {
+                float sum = 0;
+                for (int p = 0; p < kc; p++)
+                    sum += a[p * MR + i] * b[p * NR + j];
+                cRow[j] = accumulate ? cRow[j] + sum : sum;
+            }
+        }
+    }
+}

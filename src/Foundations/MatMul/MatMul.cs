@@ -1,0 +1,120 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Foundations;
+
+/// <summary>
+/// Chapter 2's ladder of matrix multiplications, slowest to fastest. Every version takes an
+/// (m, k) and a (k, n) tensor and returns a new (m, n) tensor, and all are tested against the same
+/// reference. <see cref="Tensor.MatMul(Tensor)"/> uses <see cref="Blocked"/>.
+/// </summary>
+public static class MatMul
+{
+    /// <summary>Three nested loops, one element at a time: c[i,j] += a[i,k] * b[k,j].</summary>
+    public static Tensor Naive(Tensor a, Tensor b)
+    {
+        var (m, k, n) = CheckShapes(a, b, "MatMul.Naive");
+        var c = Tensor.Zeros(m, n);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                for (int p = 0; p < k; p++)
+                    c[i, j] += a[i, p] * b[p, j];
+        return c;
+    }
+
+    /// <summary>The innermost loop becomes one elementwise product of row i and column j, then a sum.</summary>
+    public static Tensor RowTimesColumn(Tensor a, Tensor b)
+    {
+        var (m, _, n) = CheckShapes(a, b, "MatMul.RowTimesColumn");
+        var c = Tensor.Zeros(m, n);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                c[i, j] = (a[i] * b[.., j]).Sum().Item();
+        return c;
+    }
+
+    /// <summary>Two loops go: row i of a, as a (k, 1) column, broadcasts against all of b; summing over k gives row i of c.</summary>
+    public static Tensor Broadcast(Tensor a, Tensor b)
+    {
+        var (m, _, n) = CheckShapes(a, b, "MatMul.Broadcast");
+        var c = Tensor.Zeros(m, n);
+        for (int i = 0; i < m; i++)
+            c[i] = (a[i].Unsqueeze(-1) * b).Sum(0);
+        return c;
+    }
+
+    /// <summary>The i-k-j loop order with <c>Vector&lt;float&gt;</c>: each a[i,p] scales a whole row of b at once.</summary>
+    public static Tensor Simd(Tensor a, Tensor b)
+    {
+        var (m, k, n) = CheckShapes(a, b, "MatMul.Simd");
+        var c = Tensor.Zeros(m, n);
+        Gemm.MultiplySimd(a.Storage, a.Offset, a.strides[0], a.strides[1],
+            b.Storage, b.Offset, b.strides[0], b.strides[1], c.Storage, 0, m, k, n);
+        return c;
+    }
+
+    /// <summary>Packed, register-blocked and cache-blocked, on every core: the library's default.</summary>
+    public static Tensor Blocked(Tensor a, Tensor b) => BlockedOn(a, b, parallel: true);
+
+    /// <summary>The same kernel as <see cref="Blocked"/> on one thread, to show what the cores add.</summary>
+    public static Tensor BlockedSingleThread(Tensor a, Tensor b) => BlockedOn(a, b, parallel: false);
+
+    private static Tensor BlockedOn(Tensor a, Tensor b, bool parallel)
+    {
+        var (m, _, n) = CheckShapes(a, b, parallel ? "MatMul.Blocked" : "MatMul.BlockedSingleThread");
+        var c = Tensor.Zeros(m, n);
+        Into(a, b, c, parallel);
+        return c;
+    }
+
+    /// <summary>MathNet.Numerics' <c>Matrix&lt;float&gt;</c> product (its managed provider unless a native one is loaded).</summary>
+    public static Tensor MathNet(Tensor a, Tensor b)
+    {
+        CheckShapes(a, b, "MatMul.MathNet");
+        return Tensor.FromMatrix(a.ToMatrix() * b.ToMatrix());
+    }
+
+    /// <summary>Writes a @ b into <paramref name="destination"/> (a contiguous (m, n) tensor), overwriting it.</summary>
+    public static void Into(Tensor a, Tensor b, Tensor destination, bool parallel = true)
+    {
+        var (m, k, n) = CheckShapes(a, b, "MatMul.Into");
+        if (destination.Rank != 2 || destination.shape[0] != m || destination.shape[1] != n || !destination.IsContiguous)
+            throw new ArgumentException($"MatMul.Into: destination must be a contiguous ({m}, {n}) tensor, got shape {destination.ShapeString}.");
+        Gemm.Multiply(a.Storage, a.Offset, a.strides[0], a.strides[1],
+            b.Storage, b.Offset, b.strides[0], b.strides[1],
+            destination.Storage, destination.Offset, m, k, n, parallel);
+    }
+
+    /// <summary>Checks both operands are matrices whose inner dimensions agree; returns (m, k, n).</summary>
+    internal static (int M, int K, int N) CheckShapes(Tensor a, Tensor b, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Rank != 2 || b.Rank != 2)
+            throw new ArgumentException($"{operation}: expects two matrices (rank 2), got shapes {a.ShapeString} and {b.ShapeString}; use Unsqueeze to turn a vector into a matrix.");
+        if (a.shape[1] != b.shape[0])
+            throw new ArgumentException($"{operation}: cannot multiply {a.ShapeString} by {b.ShapeString}: the inner dimensions {a.shape[1]} and {b.shape[0]} differ.");
+        return (a.shape[0], a.shape[1], b.shape[1]);
+    }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>Matrix product, PyTorch's <c>a @ b</c>: the fast blocked, parallel version.</summary>
+    public Tensor MatMul(Tensor other) => Foundations.MatMul.Blocked(this, other);
+
+    /// <summary>A MathNet dense matrix holding a copy of this rank-2 tensor.</summary>
+    public Matrix<float> ToMatrix()
+    {
+        if (Rank != 2) throw new ArgumentException($"ToMatrix: expects a rank-2 tensor, got shape {ShapeString}.");
+        int rows = shape[0], cols = shape[1];
+        var values = ToArray();
+        return Matrix<float>.Build.Dense(rows, cols, (i, j) => values[i * cols + j]);
+    }
+
+    public static Tensor FromMatrix(Matrix<float> matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var rowMajor = matrix.ToRowMajorArray();
+        return FromArray(rowMajor, matrix.RowCount, matrix.ColumnCount);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Numerics;
+
+namespace Foundations;
+
+// Elementwise arithmetic with broadcasting. Each operator is a one-line wrapper over a named
+// method; each named method is one op struct handed to the map or zip kernel.
+public sealed partial class Tensor
+{
+    public Tensor Add(Tensor other) => Kernels.Zip(this, other, new AddOp(), "Add");
+    public Tensor Sub(Tensor other) => Kernels.Zip(this, other, new SubOp(), "Sub");
+    public Tensor Mul(Tensor other) => Kernels.Zip(this, other, new MulOp(), "Mul");
+    public Tensor Div(Tensor other) => Kernels.Zip(this, other, new DivOp(), "Div");
+
+    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    public static Tensor operator +(Tensor a, float b) => a.Add(Scalar(b));
+    public static Tensor operator -(Tensor a, float b) => a.Sub(Scalar(b));
+    public static Tensor operator *(Tensor a, float b) => a.Mul(Scalar(b));
+    public static Tensor operator /(Tensor a, float b) => a.Div(Scalar(b));
+    public static Tensor operator +(float a, Tensor b) => Scalar(a).Add(b);
+    public static Tensor operator -(float a, Tensor b) => Scalar(a).Sub(b);
+    public static Tensor operator *(float a, Tensor b) => b.Mul(Scalar(a));
+    public static Tensor operator /(float a, Tensor b) => Scalar(a).Div(b);
+    public static Tensor operator -(Tensor a) => a.Neg();
+
+    public Tensor Neg() => Kernels.Map(this, new NegOp());
+    public Tensor Abs() => Kernels.Map(this, new AbsOp());
+    public Tensor Sqrt() => Kernels.Map(this, new SqrtOp());
+    public Tensor Exp() => Kernels.Map(this, new ExpOp());
+    public Tensor Log() => Kernels.Map(this, new LogOp());
+
+    /// <summary>Each element raised to <paramref name="exponent"/>; squaring is exact (x*x).</summary>
+    public Tensor Pow(float exponent) => Kernels.Map(this, new PowOp(exponent));
+
+    /// <summary>max(x, min) elementwise; <c>ClampMin(0)</c> is ReLU.</summary>
+    public Tensor ClampMin(float min) => Kernels.Map(this, new ClampMinOp(min));
+
+    /// <summary>1 where this &gt; other, else 0 (as float, like PyTorch's <c>(a &gt; b).float()</c>).</summary>
+    public Tensor Gt(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.Greater), "Gt");
+    public Tensor Ge(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.GreaterOrEqual), "Ge");
+    public Tensor Lt(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.Less), "Lt");
+    public Tensor Le(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.LessOrEqual), "Le");
+    public Tensor Eq(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.Equal), "Eq");
+    public Tensor Ne(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.NotEqual), "Ne");
+
+    public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
+    public static Tensor operator <(Tensor a, Tensor b) => a.Lt(b);
+    public static Tensor operator >=(Tensor a, Tensor b) => a.Ge(b);
+    public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);
+    public static Tensor operator >(Tensor a, float b) => a.Gt(Scalar(b));
+    public static Tensor operator <(Tensor a, float b) => a.Lt(Scalar(b));
+    public static Tensor operator >=(Tensor a, float b) => a.Ge(Scalar(b));
+    public static Tensor operator <=(Tensor a, float b) => a.Le(Scalar(b));
+
+    private readonly struct AddOp : IBinaryOp
+    {
+        public float Apply(float a, float b) => a + b;
+        public Vector<float> Apply(Vector<float> a, Vector<float> b) => a + b;
+    }
+
+    private readonly struct SubOp : IBinaryOp
+    {
+        public float Apply(float a, float b) => a - b;
+        public Vector<float> Apply(Vector<float> a, Vector<float> b) => a - b;
+    }
+
+    private readonly struct MulOp : IBinaryOp
+    {
+        public float Apply(float a, float b) => a * b;
+        public Vector<float> Apply(Vector<float> a, Vector<float> b) => a * b;
+    }
+
+    private readonly struct DivOp : IBinaryOp
+    {
+        public float Apply(float a, float b) => a / b;
+        public Vector<float> Apply(Vector<float> a, Vector<float> b) => a / b;
+    }
+
+    private enum Comparison { Greater, GreaterOrEqual, Less, LessOrEqual, Equal, NotEqual }
+
+    private readonly struct CompareOp(Comparison comparison) : IBinaryOp
+    {
+        public float Apply(float a, float b) => Test(a, b) ? 1f : 0f;
+
+        public Vector<float> Apply(Vector<float> a, Vector<float> b)
+        {
+            var mask = comparison switch
+            {
+                Comparison.Greater => Vector.GreaterThan(a, b),
+                Comparison.GreaterOrEqual => Vector.GreaterThanOrEqual(a, b),
+                Comparison.Less => Vector.LessThan(a, b),
+                Comparison.LessOrEqual => Vector.LessThanOrEqual(a, b),
+                Comparison.Equal => Vector.Equals(a, b),
+                _ => ~Vector.Equals(a, b),
+            };
+            return Vector.ConditionalSelect(mask, Vector<float>.One, Vector<float>.Zero);
+        }
+
+        private bool Test(float a, float b) => comparison switch
+        {
+            Comparison.Greater => a > b,
+            Comparison.GreaterOrEqual => a >= b,
+            Comparison.Less => a < b,
+            Comparison.LessOrEqual => a <= b,
+            Comparison.Equal => a == b,
+            _ => a != b,
+        };
+    }
+
+    private readonly struct NegOp : IUnaryOp
+    {
+        public float Apply(float x) => -x;
+        public Vector<float> Apply(Vector<float> x) => -x;
+    }
+
+    private readonly struct AbsOp : IUnaryOp
+    {
+        public float Apply(float x) => MathF.Abs(x);
+        public Vector<float> Apply(Vector<float> x) => Vector.Abs(x);
+    }
+
+    private readonly struct SqrtOp : IUnaryOp
+    {
+        public float Apply(float x) => MathF.Sqrt(x);
+        public Vector<float> Apply(Vector<float> x) => Vector.SquareRoot(x);
+    }
+
+    private readonly struct ExpOp : IUnaryOp
+    {
+        public float Apply(float x) => MathF.Exp(x);
+        public Vector<float> Apply(Vector<float> x) => Vector.Exp(x);
+    }
+
+    private readonly struct LogOp : IUnaryOp
+    {
+        public float Apply(float x) => MathF.Log(x);
+        public Vector<float> Apply(Vector<float> x) => Vector.Log(x);
+    }
+
+    private readonly struct PowOp(float exponent) : IUnaryOp
+    {
+        public float Apply(float x) => exponent == 2f ? x * x : MathF.Pow(x, exponent);
+
+        public Vector<float> Apply(Vector<float> x)
+        {
+            if (exponent == 2f) return x * x;
+            Span<float> lanes = stackalloc float[Vector<float>.Count];
+            x.CopyTo(lanes);
+            for (int i = 0; i < lanes.Length; i++) lanes[i] = MathF.Pow(lanes[i], exponent);
+            return new Vector<float>(lanes);
+        }
+    }
+
+    private readonly struct ClampMinOp(float min) : IUnaryOp
+    {
+        // NaN stays NaN, as in PyTorch, so a diverging network is not hidden.
+        public float Apply(float x) => float.IsNaN(x) ? x : MathF.Max(x, min);
+        public Vector<float> Apply(Vector<float> x) =>
+            Vector.ConditionalSelect(Vector.Equals(x, x), Vector.Max(x, new Vector<float>(min)), x);
+    }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>this += alpha * other, in place (PyTorch's <c>add_(other, alpha=alpha)</c>); other broadcasts to this shape.</summary>
+    public Tensor AddInPlace(Tensor other, float alpha = 1f)
+    {
+        if (!IsContiguous) throw new InvalidOperationException($"AddInPlace: needs a contiguous tensor, got shape {ShapeString} with strides ({string.Join(", ", strides)}).");
+        var target = Shapes.Broadcast(shape, other.shape, "AddInPlace");
+        if (!target.AsSpan().SequenceEqual(shape))
+            throw new ArgumentException($"AddInPlace: cannot broadcast {other.ShapeString} into {ShapeString} in place.");
+        Kernels.ZipInto(this, other, new ScaledAddOp(alpha), this, "AddInPlace");
+        return this;
+    }
+
+    private readonly struct ScaledAddOp(float alpha) : IBinaryOp
+    {
+        public float Apply(float a, float b) => a + alpha * b;
+        public System.Numerics.Vector<float> Apply(System.Numerics.Vector<float> a, System.Numerics.Vector<float> b) => a + alpha * b;
+    }
+}

@@ -1,0 +1,109 @@
+namespace Foundations;
+
+// Reductions over every element (a 0-d result) or along one dim (that dim removed, or kept with
+// size 1 when keepDim is true). Sums accumulate in double, so long sums lose no precision.
+public sealed partial class Tensor
+{
+    public Tensor Sum() => Scalar((float)SumAll("Sum"));
+    public Tensor Sum(int dim, bool keepDim = false) => Reduce(dim, keepDim, "Sum", Accumulate.Sum);
+
+    public Tensor Mean() => Scalar((float)(SumAll("Mean", requireElements: true) / Count));
+    public Tensor Mean(int dim, bool keepDim = false) => Reduce(dim, keepDim, "Mean", Accumulate.Mean);
+
+    /// <summary>Standard deviation with Bessel's correction (divides by n-1), as PyTorch's <c>std()</c>.</summary>
+    public Tensor Std() => Reduce(-1, false, "Std", Accumulate.Std, all: true);
+    public Tensor Std(int dim, bool keepDim = false) => Reduce(dim, keepDim, "Std", Accumulate.Std);
+
+    public Tensor Max() => Reduce(-1, false, "Max", Accumulate.Max, all: true);
+    public Tensor Max(int dim, bool keepDim = false) => Reduce(dim, keepDim, "Max", Accumulate.Max);
+    public Tensor Min() => Reduce(-1, false, "Min", Accumulate.Min, all: true);
+    public Tensor Min(int dim, bool keepDim = false) => Reduce(dim, keepDim, "Min", Accumulate.Min);
+
+    /// <summary>The flat (row-major) index of the largest element; the first one on ties.</summary>
+    public Tensor ArgMax() => Reduce(-1, false, "ArgMax", Accumulate.ArgMax, all: true);
+    public Tensor ArgMax(int dim, bool keepDim = false) => Reduce(dim, keepDim, "ArgMax", Accumulate.ArgMax);
+
+    /// <summary>The Frobenius norm: the square root of the sum of squared elements.</summary>
+    public Tensor Norm()
+    {
+        double sum = 0;
+        foreach (float v in Contiguous().ToArray()) sum += (double)v * v;
+        return Scalar((float)Math.Sqrt(sum));
+    }
+
+    private double SumAll(string operation, bool requireElements = false)
+    {
+        if (requireElements && Count == 0)
+            throw new ArgumentException($"{operation}: the tensor is empty (shape {ShapeString}).");
+        var c = Contiguous();
+        double sum = 0;
+        var span = c.Storage.AsSpan(c.Offset, c.Count);
+        foreach (float v in span) sum += v;
+        return sum;
+    }
+
+    private enum Accumulate { Sum, Mean, Std, Max, Min, ArgMax }
+
+    private Tensor Reduce(int dim, bool keepDim, string operation, Accumulate kind, bool all = false)
+    {
+        if (all)
+        {
+            var flat = Contiguous().View(Count);
+            return flat.Reduce(0, false, operation, kind);
+        }
+        if (Rank == 0) return Reshape(1).Reduce(0, keepDim, operation, kind);
+        int d = Shapes.NormalizeDim(dim, Rank, operation);
+        int size = shape[d];
+        if (size == 0 && kind != Accumulate.Sum)
+            throw new ArgumentException($"{operation}: dimension {d} of shape {ShapeString} is empty; there is nothing to reduce.");
+        int outer = Shapes.Count(shape.AsSpan(0, d)), inner = Shapes.Count(shape.AsSpan(d + 1));
+        var source = Contiguous();
+        var input = source.Storage;
+        int baseOffset = source.Offset;
+        var output = new float[outer * inner];
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                int start = baseOffset + o * size * inner + i;
+                output[o * inner + i] = ReduceLine(input, start, inner, size, kind);
+            }
+        var newShape = keepDim ? shape.Select((s, k) => k == d ? 1 : s).ToArray() : shape.Where((_, k) => k != d).ToArray();
+        return new Tensor(output, 0, newShape, Shapes.ContiguousStrides(newShape));
+    }
+
+    private static float ReduceLine(float[] data, int start, int stride, int size, Accumulate kind)
+    {
+        switch (kind)
+        {
+            case Accumulate.Sum:
+            case Accumulate.Mean:
+            {
+                double sum = 0;
+                for (int k = 0; k < size; k++) sum += data[start + k * stride];
+                return (float)(kind == Accumulate.Sum ? sum : sum / size);
+            }
+            case Accumulate.Std:
+            {
+                double mean = 0;
+                for (int k = 0; k < size; k++) mean += data[start + k * stride];
+                mean /= size;
+                double squares = 0;
+                for (int k = 0; k < size; k++) { double e = data[start + k * stride] - mean; squares += e * e; }
+                return size < 2 ? float.NaN : (float)Math.Sqrt(squares / (size - 1));
+            }
+            default:
+            {
+                int best = 0;
+                float bestValue = data[start];
+                for (int k = 1; k < size; k++)
+                {
+                    float v = data[start + k * stride];
+                    if (float.IsNaN(bestValue)) break;
+                    bool better = float.IsNaN(v) || (kind == Accumulate.Min ? v < bestValue : v > bestValue);
+                    if (better) { best = k; bestValue = v; }
+                }
+                return kind == Accumulate.ArgMax ? best : bestValue;
+            }
+        }
+    }
+}

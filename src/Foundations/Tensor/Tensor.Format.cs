@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+
+namespace Foundations;
+
+// Text that reads like PyTorch's repr: tensor([[ 1.,  2.], ...]). Values share one width and one
+// style (whole numbers, 4 decimals, or scientific when magnitudes differ by 1000x or more);
+// tensors over 1000 elements show the first and last 3 entries of each dimension.
+public sealed partial class Tensor
+{
+    private const int SummaryThreshold = 1000, EdgeItems = 3, LineWidth = 80;
+
+    public override string ToString()
+    {
+        bool summarize = Count > SummaryThreshold;
+        var values = summarize ? SummaryValues() : ToArray();
+        var format = ChooseFormat(values);
+        int width = values.Length == 0 ? 0 : values.Max(v => FormatValue(v, format).Length);
+        var text = new StringBuilder("tensor(");
+        if (Rank == 0) text.Append(FormatValue(Item(), format));
+        else AppendDim(text, Storage, Offset, 0, "tensor(".Length, summarize, format, width);
+        if (summarize || Count == 0) text.Append(", shape=").Append(ShapeString);
+        return text.Append(')').ToString();
+    }
+
+    private void AppendDim(StringBuilder text, float[] storage, int position, int dim, int indent, bool summarize, string format, int width)
+    {
+        int size = shape[dim];
+        var indices = Shown(size, summarize);
+        text.Append('[');
+        if (dim == Rank - 1)
+        {
+            int perLine = Math.Max(1, (LineWidth - indent - 1) / (width + 2));
+            for (int n = 0; n < indices.Count; n++)
+            {
+                if (n > 0) text.Append(n % perLine == 0 ? ",\n" + new string(' ', indent + 1) : ", ");
+                text.Append(indices[n] < 0 ? "..." : FormatValue(storage[position + indices[n] * strides[dim]], format).PadLeft(width));
+            }
+        }
+        else
+        {
+            string separator = "," + new string('\n', Rank - dim - 1) + new string(' ', indent + 1);
+            for (int n = 0; n < indices.Count; n++)
+            {
+                if (n > 0) text.Append(separator);
+                if (indices[n] < 0) text.Append("...");
+                else AppendDim(text, storage, position + indices[n] * strides[dim], dim + 1, indent + 1, summarize, format, width);
+            }
+        }
+        text.Append(']');
+    }
+
+    /// <summary>The indices printed along a dimension; -1 stands for the elided middle.</summary>
+    private static List<int> Shown(int size, bool summarize)
+    {
+        if (!summarize || size <= 2 * EdgeItems) return Enumerable.Range(0, size).ToList();
+        return [.. Enumerable.Range(0, EdgeItems), -1, .. Enumerable.Range(size - EdgeItems, EdgeItems)];
+    }
+
+    private float[] SummaryValues()
+    {
+        var picked = new List<float>();
+        void Walk(int position, int dim)
+        {
+            foreach (int i in Shown(shape[dim], true))
+            {
+                if (i < 0) continue;
+                int p = position + i * strides[dim];
+                if (dim == Rank - 1) picked.Add(Storage[p]); else Walk(p, dim + 1);
+            }
+        }
+        if (Count > 0) Walk(Offset, 0);
+        return picked.ToArray();
+    }
+
+    private static string ChooseFormat(float[] values)
+    {
+        var finite = values.Where(float.IsFinite).Select(Math.Abs).Where(v => v != 0).ToArray();
+        if (finite.Length == 0) return "int";
+        double max = finite.Max(), min = finite.Min();
+        bool wide = max / min > 1000 || max > 1e8;
+        bool whole = values.Where(float.IsFinite).All(v => v == MathF.Round(v));
+        if (whole) return wide ? "sci" : "int";
+        return wide || min < 1e-4 ? "sci" : "fixed";
+    }
+
+    private static string FormatValue(float value, string format)
+    {
+        if (float.IsNaN(value)) return "nan";
+        if (float.IsPositiveInfinity(value)) return "inf";
+        if (float.IsNegativeInfinity(value)) return "-inf";
+        var culture = CultureInfo.InvariantCulture;
+        return format switch
+        {
+            "int" => ((double)value).ToString("0", culture) + ".",
+            "fixed" => ((double)value).ToString("0.0000", culture),
+            _ => ((double)value).ToString("0.0000e+00", culture),
+        };
+    }
+}

@@ -1,0 +1,221 @@
+namespace Foundations;
+
+// Indexing, slicing and reshaping. Everything here except Reshape of a non-contiguous tensor
+// returns a view: new shape and strides over the same storage.
+public sealed partial class Tensor
+{
+    /// <summary><c>t[i]</c>: the i-th entry along dim 0, as a view of rank one less. Negative i counts from the end.</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public Tensor this[int i]
+    {
+        get => Select(0, i);
+        set => Select(0, i).CopyFrom(value);
+    }
+
+    /// <summary><c>t[i, j]</c>: one element of a rank-2 tensor.</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public float this[int i, int j]
+    {
+        get => Storage[ElementPosition([i, j])];
+        set => Storage[ElementPosition([i, j])] = value;
+    }
+
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public float this[int i, int j, int k]
+    {
+        get => Storage[ElementPosition([i, j, k])];
+        set => Storage[ElementPosition([i, j, k])] = value;
+    }
+
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public float this[int i, int j, int k, int l]
+    {
+        get => Storage[ElementPosition([i, j, k, l])];
+        set => Storage[ElementPosition([i, j, k, l])] = value;
+    }
+
+    /// <summary><c>t[a..b]</c>: rows a to b-1, a view.</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public Tensor this[Range rows]
+    {
+        get => Slice(0, rows);
+        set => Slice(0, rows).CopyFrom(value);
+    }
+
+    /// <summary><c>t[a..b, c..d]</c>: a rectangular view.</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public Tensor this[Range rows, Range cols]
+    {
+        get => Slice(0, rows).Slice(1, cols);
+        set => Slice(0, rows).Slice(1, cols).CopyFrom(value);
+    }
+
+    /// <summary><c>t[i, a..b]</c>: part of row i.</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public Tensor this[int row, Range cols] => Select(0, row).Slice(0, cols);
+
+    /// <summary><c>t[.., j]</c>: column j (or part of it).</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public Tensor this[Range rows, int col] => Slice(0, rows).Select(1, col);
+
+    /// <summary>The element at a full index, one entry per dimension (<c>t[i, j, ...]</c> for any rank).</summary>
+    public float GetValue(params int[] index) => Storage[ElementPosition(index)];
+
+    public void SetValue(float value, params int[] index) => Storage[ElementPosition(index)] = value;
+
+    private int ElementPosition(int[] index)
+    {
+        if (index.Length != Rank)
+            throw new ArgumentException($"index: {index.Length} indices given for a tensor of shape {ShapeString}; give one per dimension, or index with t[i] for a view.");
+        int position = Offset;
+        for (int d = 0; d < index.Length; d++)
+            position += strides[d] * CheckIndex(index[d], d, "index");
+        return position;
+    }
+
+    private int CheckIndex(int i, int dim, string operation)
+    {
+        int size = shape[dim];
+        int j = i < 0 ? i + size : i;
+        if (j < 0 || j >= size)
+            throw new ArgumentOutOfRangeException(nameof(i), $"{operation}: index {i} is out of range for dimension {dim} of size {size} (shape {ShapeString}).");
+        return j;
+    }
+
+    /// <summary>The view at index <paramref name="index"/> along <paramref name="dim"/>, which is removed (PyTorch's <c>select</c>).</summary>
+    public Tensor Select(int dim, int index)
+    {
+        if (Rank == 0) throw new ArgumentException("Select: a 0-dimensional tensor cannot be indexed.");
+        int d = Shapes.NormalizeDim(dim, Rank, "Select");
+        int i = CheckIndex(index, d, "Select");
+        return new Tensor(Storage, Offset + i * strides[d], Without(shape, d), Without(strides, d));
+    }
+
+    /// <summary>Entries <paramref name="range"/> along <paramref name="dim"/>, a view (PyTorch's <c>t[a:b]</c>).</summary>
+    public Tensor Slice(int dim, Range range)
+    {
+        if (Rank == 0) throw new ArgumentException("Slice: a 0-dimensional tensor cannot be sliced.");
+        int d = Shapes.NormalizeDim(dim, Rank, "Slice");
+        int start = range.Start.IsFromEnd ? shape[d] - range.Start.Value : range.Start.Value;
+        int end = range.End.IsFromEnd ? shape[d] - range.End.Value : range.End.Value;
+        start = Math.Clamp(start, 0, shape[d]);
+        end = Math.Clamp(end, start, shape[d]);
+        var newShape = (int[])shape.Clone();
+        newShape[d] = end - start;
+        return new Tensor(Storage, Offset + start * strides[d], newShape, (int[])strides.Clone());
+    }
+
+    /// <summary>Rows picked by <paramref name="indices"/> along dim 0, copied (PyTorch's <c>t[idx]</c> with an index list).</summary>
+    public Tensor IndexSelect(ReadOnlySpan<int> indices)
+    {
+        if (Rank == 0) throw new ArgumentException("IndexSelect: a 0-dimensional tensor cannot be indexed.");
+        var newShape = (int[])shape.Clone();
+        newShape[0] = indices.Length;
+        var result = new Tensor(newShape);
+        int rowSize = Count / Math.Max(shape[0], 1);
+        for (int r = 0; r < indices.Length; r++)
+            Select(0, indices[r]).CopyTo(result.Storage, r * rowSize);
+        return result;
+    }
+
+    /// <summary>The same elements in a new shape; one size may be -1 (inferred). A view when contiguous, else a copy.</summary>
+    public Tensor Reshape(params int[] newShape) => IsContiguous ? View(newShape) : Clone().View(newShape);
+
+    /// <summary>The same storage in a new shape; needs a contiguous tensor (call <see cref="Contiguous"/> first).</summary>
+    public Tensor View(params int[] newShape)
+    {
+        var resolved = InferShape(newShape, "View");
+        if (!IsContiguous)
+            throw new InvalidOperationException($"View: a tensor of shape {ShapeString} with strides ({string.Join(", ", strides)}) is not contiguous; use Reshape, or Contiguous() first.");
+        return new Tensor(Storage, Offset, resolved, Shapes.ContiguousStrides(resolved));
+    }
+
+    private int[] InferShape(int[] newShape, string operation)
+    {
+        var resolved = (int[])newShape.Clone();
+        int inferred = Array.IndexOf(resolved, -1);
+        if (inferred >= 0 && Array.IndexOf(resolved, -1, inferred + 1) >= 0)
+            throw new ArgumentException($"{operation}: only one size may be -1 in {Shapes.Format(newShape)}.");
+        if (Array.Exists(resolved, s => s < -1))
+            throw new ArgumentException($"{operation}: shape {Shapes.Format(newShape)} has a negative size.");
+        if (inferred >= 0)
+        {
+            resolved[inferred] = 1;
+            int known = Shapes.Count(resolved);
+            if (known == 0 || Count % known != 0)
+                throw new ArgumentException($"{operation}: cannot view shape {ShapeString} ({Count} elements) as {Shapes.Format(newShape)}.");
+            resolved[inferred] = Count / known;
+        }
+        if (Shapes.Count(resolved) != Count)
+            throw new ArgumentException($"{operation}: cannot view shape {ShapeString} ({Count} elements) as {Shapes.Format(newShape)}.");
+        return resolved;
+    }
+
+    /// <summary>Inserts a dimension of size 1 at <paramref name="dim"/> (which may be Rank, or negative).</summary>
+    public Tensor Unsqueeze(int dim)
+    {
+        int d = Shapes.NormalizeDim(dim, Rank + 1, "Unsqueeze");
+        int stride = d < Rank ? strides[d] * shape[d] : 1;
+        return new Tensor(Storage, Offset, With(shape, d, 1), With(strides, d, stride));
+    }
+
+    /// <summary>Removes every dimension of size 1.</summary>
+    public Tensor Squeeze()
+    {
+        var keep = Enumerable.Range(0, Rank).Where(d => shape[d] != 1).ToArray();
+        return new Tensor(Storage, Offset, keep.Select(d => shape[d]).ToArray(), keep.Select(d => strides[d]).ToArray());
+    }
+
+    /// <summary>Removes <paramref name="dim"/> if its size is 1; otherwise returns the tensor unchanged, as PyTorch does.</summary>
+    public Tensor Squeeze(int dim)
+    {
+        int d = Shapes.NormalizeDim(dim, Rank, "Squeeze");
+        return shape[d] != 1 ? this : new Tensor(Storage, Offset, Without(shape, d), Without(strides, d));
+    }
+
+    /// <summary>Swaps two dimensions (a view).</summary>
+    public Tensor Transpose(int dim0, int dim1)
+    {
+        int a = Shapes.NormalizeDim(dim0, Rank, "Transpose"), b = Shapes.NormalizeDim(dim1, Rank, "Transpose");
+        var newShape = (int[])shape.Clone();
+        var newStrides = (int[])strides.Clone();
+        (newShape[a], newShape[b]) = (newShape[b], newShape[a]);
+        (newStrides[a], newStrides[b]) = (newStrides[b], newStrides[a]);
+        return new Tensor(Storage, Offset, newShape, newStrides);
+    }
+
+    /// <summary>The transpose of a matrix (PyTorch's <c>t()</c>); a vector or scalar is returned as is.</summary>
+    public Tensor T()
+    {
+        if (Rank > 2) throw new ArgumentException($"T: expects a tensor of rank <= 2, got shape {ShapeString}; use Transpose(dim0, dim1).");
+        return Rank < 2 ? this : Transpose(0, 1);
+    }
+
+    /// <summary>
+    /// Stretches size-1 dimensions to <paramref name="newShape"/> without copying: the stretched
+    /// dimensions get stride 0, so every entry along them is the same storage element. -1 keeps a size.
+    /// </summary>
+    public Tensor Expand(params int[] newShape)
+    {
+        var target = (int[])newShape.Clone();
+        int lead = target.Length - Rank;
+        for (int d = 0; d < target.Length; d++)
+        {
+            if (target[d] != -1) continue;
+            if (d < lead) throw new ArgumentException($"Expand: -1 is not allowed for the new leading dimension {d} in {Shapes.Format(newShape)}.");
+            target[d] = shape[d - lead];
+        }
+        return BroadcastTo(target, "Expand");
+    }
+
+    internal Tensor BroadcastTo(int[] target, string operation)
+    {
+        if (shape.AsSpan().SequenceEqual(target)) return this;
+        var newStrides = Shapes.BroadcastStrides(shape, strides, target, operation);
+        return new Tensor(Storage, Offset, (int[])target.Clone(), newStrides);
+    }
+
+    private static int[] Without(int[] values, int d) => [.. values[..d], .. values[(d + 1)..]];
+
+    private static int[] With(int[] values, int d, int value) => [.. values[..d], value, .. values[d..]];
+}
