@@ -3,6 +3,8 @@ namespace Foundations;
 /// <summary>A linear layer: out = inp @ W + B, with W of shape (nIn, nOut) and B of shape (nOut).</summary>
 public sealed class Lin : Module
 {
+    private Tensor? output, inputGradient;
+
     public Tensor W { get; }
     public Tensor B { get; }
 
@@ -25,16 +27,30 @@ public sealed class Lin : Module
     {
         if (inp.Rank != 2 || inp.Size(1) != W.Size(0))
             throw new ArgumentException($"{Name}: expects input of shape (batch, {W.Size(0)}), got {inp.ShapeString}.");
-        return inp.MatMul(W) + B;
+        var result = Buffer(ref output, inp.Size(0), W.Size(1));
+        MatMul.Into(inp, W, result);
+        return result.AddInPlace(B);
     }
 
     /// <summary>dL/dinp = dL/dout @ Wᵀ;  dL/dW = inpᵀ @ dL/dout;  dL/dB = dL/dout summed over the batch.</summary>
     protected override void ComputeGradients(Tensor inp, Tensor outGrad)
     {
-        inp.Grad = outGrad.MatMul(W.T());
-        W.Grad = inp.T().MatMul(outGrad);
-        B.Grad = outGrad.Sum(0);
+        if (ComputeInputGradient)
+        {
+            inp.Grad = Buffer(ref inputGradient, inp.Size(0), inp.Size(1));
+            MatMul.Into(outGrad, W.T(), inp.Grad);
+        }
+        W.Grad = Kept(W.Grad, W);
+        MatMul.Into(inp.T(), outGrad, W.Grad);
+        B.Grad = Kept(B.Grad, B);
+        outGrad.SumRowsInto(B.Grad);
     }
+
+    // A parameter's gradient buffer is its own to reuse: nobody else holds it between steps.
+    private Tensor Kept(Tensor? grad, Tensor parameter) =>
+        ReuseBuffers && grad is not null && grad.IsContiguous && grad.shape.AsSpan().SequenceEqual(parameter.shape)
+            ? grad
+            : new Tensor(parameter.Shape);
 
     public override IEnumerable<Tensor> Parameters() => [W, B];
 }

@@ -18,6 +18,16 @@ public abstract class Module
     /// <summary>The output of the last forward pass (the article's <c>self.out</c>).</summary>
     public Tensor? Out { get; private set; }
 
+    /// <summary>
+    /// When true, Forward and Backward write into tensors kept from the previous call of the same
+    /// shape instead of allocating new ones: a training loop then allocates almost nothing per step.
+    /// The catch: a previous call's output (or gradient) is overwritten by the next call.
+    /// </summary>
+    public virtual bool ReuseBuffers { get; set; }
+
+    /// <summary>When false, Backward skips dL/dinp (PyTorch: an input without requires_grad), e.g. for the first layer.</summary>
+    public bool ComputeInputGradient { get; set; } = true;
+
     /// <summary>A short name for tables and charts, e.g. "Lin(784, 50)".</summary>
     public virtual string Name => GetType().Name;
 
@@ -48,4 +58,22 @@ public abstract class Module
     public virtual IEnumerable<Tensor> Parameters() => [];
 
     public override string ToString() => Name;
+
+    /// <summary>A zeroed (rows, cols) tensor, or the kept one when <see cref="ReuseBuffers"/> is on and its shape fits.</summary>
+    protected Tensor Buffer(ref Tensor? kept, int rows, int cols)
+    {
+        if (ReuseBuffers && kept is { Rank: 2 } && kept.shape[0] == rows && kept.shape[1] == cols) return kept;
+        var fresh = Tensor.Zeros(rows, cols);
+        if (ReuseBuffers) kept = fresh;
+        return fresh;
+    }
+
+    /// <summary>As <see cref="Buffer(ref Tensor?, int, int)"/>, for a tensor shaped like <paramref name="like"/>.</summary>
+    protected Tensor BufferLike(ref Tensor? kept, Tensor like)
+    {
+        if (ReuseBuffers && kept is not null && kept.shape.AsSpan().SequenceEqual(like.shape)) return kept;
+        var fresh = new Tensor(like.Shape);
+        if (ReuseBuffers) kept = fresh;
+        return fresh;
+    }
 }

@@ -3,9 +3,14 @@ namespace Foundations;
 /// <summary>Mean squared error between predictions of shape (n, 1) and targets of shape (n).</summary>
 public sealed class Mse
 {
+    private Tensor? inputGradient;
+
     public Tensor? Inp { get; private set; }
     public Tensor? Targ { get; private set; }
     public Tensor? Out { get; private set; }
+
+    /// <summary>As <see cref="Module.ReuseBuffers"/>: Backward writes into the previous step's gradient tensor.</summary>
+    public bool ReuseBuffers { get; set; }
 
     /// <summary>L = mean((inp[:, 0] - targ)²), a 0-d tensor.</summary>
     public Tensor Forward(Tensor inp, Tensor targ)
@@ -16,7 +21,14 @@ public sealed class Mse
             throw new ArgumentException($"Mse: expects predictions of shape (n, 1) and targets of shape (n,) with n > 0, got {inp.ShapeString} and {targ.ShapeString}.");
         Inp = inp;
         Targ = targ;
-        Out = (inp.Squeeze(-1) - targ).Pow(2).Mean();
+        int n = targ.Size(0);
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double e = inp[i, 0] - targ.GetValue(i);
+            sum += e * e;
+        }
+        Out = Tensor.Scalar((float)(sum / n));
         return Out;
     }
 
@@ -25,6 +37,11 @@ public sealed class Mse
     {
         if (Inp is null || Targ is null)
             throw new InvalidOperationException("Mse.Backward: call Forward first.");
-        Inp.Grad = (Inp.Squeeze(-1) - Targ).Unsqueeze(-1) * (2f / Targ.Size(0));
+        int n = Targ.Size(0);
+        var grad = ReuseBuffers && inputGradient is not null && inputGradient.Size(0) == n ? inputGradient : Tensor.Zeros(n, 1);
+        if (ReuseBuffers) inputGradient = grad;
+        float scale = 2f / n;
+        for (int i = 0; i < n; i++) grad.Storage[i] = (Inp[i, 0] - Targ.GetValue(i)) * scale;
+        Inp.Grad = grad;
     }
 }

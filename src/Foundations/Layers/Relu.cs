@@ -1,10 +1,39 @@
+using System.Numerics;
+
 namespace Foundations;
 
 /// <summary>The rectified linear unit: out = max(inp, 0).</summary>
 public sealed class Relu : Module
 {
-    protected override Tensor Compute(Tensor inp) => inp.ClampMin(0f);
+    private Tensor? output, inputGradient;
+
+    protected override Tensor Compute(Tensor inp)
+    {
+        var result = BufferLike(ref output, inp);
+        Kernels.MapInto(inp, new ClampMinOp(), result);
+        return result;
+    }
 
     /// <summary>dL/dinp = dL/dout where inp &gt; 0, else 0.</summary>
-    protected override void ComputeGradients(Tensor inp, Tensor outGrad) => inp.Grad = (inp > 0f) * outGrad;
+    protected override void ComputeGradients(Tensor inp, Tensor outGrad)
+    {
+        if (!ComputeInputGradient) return;
+        var grad = BufferLike(ref inputGradient, inp);
+        Kernels.ZipInto(inp, outGrad, new GateOp(), grad, "Relu.Backward");
+        inp.Grad = grad;
+    }
+
+    private readonly struct ClampMinOp : IUnaryOp
+    {
+        public float Apply(float x) => float.IsNaN(x) ? x : MathF.Max(x, 0f);
+        public Vector<float> Apply(Vector<float> x) => Vector.ConditionalSelect(Vector.Equals(x, x), Vector.Max(x, Vector<float>.Zero), x);
+    }
+
+    // (inp > 0) * outGrad, in one pass.
+    private readonly struct GateOp : IBinaryOp
+    {
+        public float Apply(float inp, float outGrad) => inp > 0f ? outGrad : 0f;
+        public Vector<float> Apply(Vector<float> inp, Vector<float> outGrad) =>
+            Vector.ConditionalSelect(Vector.GreaterThan(inp, Vector<float>.Zero), outGrad, Vector<float>.Zero);
+    }
 }

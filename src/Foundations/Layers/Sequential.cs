@@ -17,6 +17,17 @@ public sealed class Sequential : Module
 
     public IReadOnlyList<Module> Modules => modules;
 
+    /// <summary>Turns buffer reuse on or off for every module inside.</summary>
+    public override bool ReuseBuffers
+    {
+        get => base.ReuseBuffers;
+        set
+        {
+            base.ReuseBuffers = value;
+            foreach (var m in modules) m.ReuseBuffers = value;
+        }
+    }
+
     /// <summary>When set, every forward pass records each module's output mean and std, one step per pass.</summary>
     public ActivationStats? Stats { get; set; }
 

@@ -16,8 +16,8 @@ public sealed partial class Tensor
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[int i, int j]
     {
-        get => Storage[ElementPosition([i, j])];
-        set => Storage[ElementPosition([i, j])] = value;
+        get => Storage[Position(i, j)];
+        set => Storage[Position(i, j)] = value;
     }
 
     [System.Runtime.CompilerServices.IndexerName("Element")]
@@ -62,6 +62,14 @@ public sealed partial class Tensor
     public float GetValue(params int[] index) => Storage[ElementPosition(index)];
 
     public void SetValue(float value, params int[] index) => Storage[ElementPosition(index)] = value;
+
+    // The common rank-2 case without allocating an index array: the naive matmul reads through it.
+    private int Position(int i, int j)
+    {
+        if (Rank != 2)
+            throw new ArgumentException($"index: 2 indices given for a tensor of shape {ShapeString}; give one per dimension, or index with t[i] for a view.");
+        return Offset + strides[0] * CheckIndex(i, 0, "index") + strides[1] * CheckIndex(j, 1, "index");
+    }
 
     private int ElementPosition(int[] index)
     {
