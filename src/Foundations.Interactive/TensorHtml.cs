@@ -55,7 +55,7 @@ public static class TensorHtml
         var format = ChooseFormat(shownRows.Where(r => r >= 0)
             .SelectMany(r => shownColumns.Where(c => c >= 0).Select(c => values[start + r * columns + c])));
 
-        html.Append("<table style=\"").Append(TableStyle).Append("\"><caption style=\"caption-side:top;text-align:left;color:#666\">")
+        html.Append("<table style=\"").Append(TableStyle).Append("\"><caption style=\"caption-side:top;text-align:left;color:#666;white-space:nowrap\">")
             .Append(WebUtility.HtmlEncode(caption)).Append("</caption>");
         if (shape.Length >= 1)
         {

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Foundations;
+using Foundations.Interactive;
+
+namespace Course.Tests;
+
+/// <summary>The HTML that charts and tensors put into notebooks, and so into the handouts.</summary>
+public sealed class HandoutFormatterTests
+{
+    [Fact]
+    public void PlotlyScript_VersionIsTheOnePinnedInNpm()
+    {
+        var npm = Path.Combine(HandoutFiles.Repository, ".ci", "npm");
+        using var package = JsonDocument.Parse(File.ReadAllText(Path.Combine(npm, "package.json")));
+        using var lockFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(npm, "package-lock.json")));
+        Assert.Equal(PlotlyScript.Version, package.RootElement.GetProperty("dependencies").GetProperty("plotly.js-dist-min").GetString());
+        Assert.Equal(PlotlyScript.Version,
+            lockFile.RootElement.GetProperty("packages").GetProperty("node_modules/plotly.js-dist-min").GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public void PlotlyScript_FindsTheInstalledCopy()
+    {
+        var path = PlotlyScript.FindLocal();
+        Assert.True(path is not null, "plotly.js is not installed: run .ci/setup (npm ci in .ci/npm).");
+        var header = string.Join("\n", File.ReadLines(path).Take(5));
+        Assert.Contains("plotly.js v" + PlotlyScript.Version, header);
+    }
+
+    [Fact]
+    public void Lines_DrawsNonFiniteValuesAsGapsAndSaysSo()
+    {
+        var chart = Charts.Lines("t", "x", "y", [("a", [0.0, 1, 2, 3], [1.0, double.NaN, double.PositiveInfinity, 2])]);
+        var html = ChartHtml.Render(chart);
+        Assert.Contains("\"y\":[1.0,null,null,2.0]", html);
+        Assert.Contains("gaps: non-finite values", html);
+        Assert.DoesNotContain("NaN", html);
+        Assert.DoesNotContain("Infinity", html);
+    }
+
+    [Fact]
+    public void Lines_OnALogAxisDrawsValuesAtOrBelowZeroAsGaps()
+    {
+        var chart = Charts.Lines("t", "x", "y", [("a", [0.0, 1, 2], [0.0, -1, 10])], logY: true);
+        var html = ChartHtml.Render(chart);
+        Assert.Contains("\"y\":[null,null,10.0]", html);
+        Assert.Contains("\"type\":\"log\"", html);
+        Assert.Contains("gaps: values ≤ 0 on a log axis", html);
+    }
+
+    [Fact]
+    public void Lines_WithoutGapsHasNoGapNoteAndKeepsItsTitles()
+    {
+        var html = ChartHtml.Render(Charts.Lines("Loss", "step", "mse", [("train", [0.0, 1], [2.0, 1])]));
+        Assert.DoesNotContain("gaps:", html);
+        Assert.Contains("\"title\":\"Loss\"", html);
+        Assert.Contains("\"title\":\"step\"", html);
+        Assert.Contains("\"title\":\"mse\"", html);
+    }
+
+    [Fact]
+    public void Lines_ThrowsWhenASeriesHasMismatchedLengths()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Charts.Lines("t", "x", "y", [("a", [0.0, 1], [1.0])]));
+        Assert.Contains("'a'", error.Message);
+    }
+
+    [Fact]
+    public void ChartHtml_CannotBeClosedEarlyByATitle()
+    {
+        var html = ChartHtml.Render(Charts.Lines("</script><b>oops</b>", "x", "y", [("a", [0.0], [1.0])]));
+        Assert.Single(Regex.Matches(html, "</script>"));
+        Assert.DoesNotContain("<b>oops", html);
+    }
+
+    [Fact]
+    public void LayerStats_PutsEachSchemesMeanAndStdInTwoPanels()
+    {
+        var normal = Enumerable.Range(0, 4).Select(l => new LayerStat(0, l, "lin", 0.1 * l, Math.Pow(3, l))).ToList();
+        var tiny = Enumerable.Range(0, 4).Select(l => new LayerStat(0, l, "lin", -0.1, l < 2 ? 0.1 : double.NaN)).ToList();
+        var html = ChartHtml.Render(Charts.LayerStats("init", true, ("normal", normal), ("tiny", tiny)));
+        Assert.Equal(2, Regex.Matches(html, "\"name\":\"normal\"").Count);
+        Assert.Equal(2, Regex.Matches(html, "\"name\":\"tiny\"").Count);
+        Assert.Equal(2, Regex.Matches(html, "\"yaxis\":\"y2\"").Count);
+        Assert.Contains("\"title\":\"|mean|\"", html);
+        Assert.Contains("gaps: non-finite values", html);
+    }
+
+    [Fact]
+    public void LayerStats_DrawsTheLastStepOnePerName()
+    {
+        var stats = new[]
+        {
+            new LayerStat(0, 0, "lin", 5, 5), new LayerStat(1, 0, "lin", 1, 2), new LayerStat(1, 1, "relu", 0.5, 0.7),
+        };
+        var html = ChartHtml.Render(Charts.LayerStats(stats, "stats"));
+        Assert.Contains("\"name\":\"lin\"", html);
+        Assert.Contains("\"name\":\"relu\"", html);
+        Assert.DoesNotContain("5.0", html);
+    }
+
+    [Fact]
+    public void OverSteps_DrawsOneLinePerLayerAgainstTheStep()
+    {
+        var stats = Enumerable.Range(0, 3).SelectMany(s => Enumerable.Range(0, 2).Select(l => new LayerStat(s, l, "relu", s, 1))).ToList();
+        var html = ChartHtml.Render(Charts.OverSteps(stats, "training"));
+        Assert.Equal(2, Regex.Matches(html, "\"name\":\"0: relu\"").Count);
+        Assert.Equal(2, Regex.Matches(html, "\"name\":\"1: relu\"").Count);
+        Assert.Contains("\"title\":\"step\"", html);
+    }
+
+    [Fact]
+    public void Bars_ShowsEachLabelAndValue()
+    {
+        var html = ChartHtml.Render(Charts.Bars("times", "ms", [("naive", 1200), ("blas", 0.3)], logY: true));
+        Assert.Contains("\"x\":[\"naive\",\"blas\"]", html);
+        Assert.Contains("\"text\":[\"1.2e+03\",\"0.3\"]", html);
+        Assert.Contains("\"type\":\"bar\"", html);
+    }
+
+    [Fact]
+    public void TensorHtml_CaptionsTheShapeAndElidesLargeDimensions()
+    {
+        var html = TensorHtml.Render(Tensor.Zeros(5, 784));
+        Assert.Contains("shape (5, 784)", html);
+        Assert.Equal(5 * 7, Regex.Matches(html, "<td").Count);
+        Assert.Contains(">781<", html);
+        Assert.Contains("…", html);
+    }
+
+    [Fact]
+    public void TensorHtml_ShowsScalarsAndVectors()
+    {
+        var scalar = TensorHtml.Render(Tensor.Scalar(3.5f));
+        Assert.Contains("shape ()", scalar);
+        Assert.Contains(">3.5000<", scalar);
+        var vector = TensorHtml.Render(Tensor.From(1f, float.NaN, float.PositiveInfinity));
+        Assert.Contains("shape (3,)", vector);
+        Assert.Contains(">nan<", vector);
+        Assert.Contains(">inf<", vector);
+    }
+
+    [Fact]
+    public void TensorHtml_ShowsTheLeadingSlicesOfHigherRanks()
+    {
+        var html = TensorHtml.Render(Tensor.Zeros(6, 2, 3));
+        Assert.Contains("shape (6, 2, 3)", html);
+        Assert.Contains("[0, :, :]", html);
+        Assert.Contains("[3, :, :]", html);
+        Assert.DoesNotContain("[4, :, :]", html);
+        Assert.Contains("2 more slices", html);
+    }
+}
