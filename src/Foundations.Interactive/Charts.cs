@@ -41,38 +41,32 @@ public static class Charts
         Lines(title, xTitle, yTitle, [(name, x, y)], logY);
 
     /// <summary>
-    /// Each layer's output mean (left) and std (right) against the layer index, one line per
-    /// <see cref="LayerStat.Name"/>. Where the stats span several steps, the last step is drawn.
+    /// Each layer's output mean (left) and std (right) against the layer index, as one line;
+    /// hovering a point shows the layer's name. Where the stats span several steps, the last step is drawn.
     /// On a log scale the left panel shows |mean|.
     /// </summary>
     public static PlotlyChart LayerStats(IEnumerable<LayerStat> stats, string title, bool logY = false)
     {
         ArgumentNullException.ThrowIfNull(stats);
-        return LayerStats(title, logY, [("", stats.ToList())]);
+        return LayerStats(title, logY, [("activations", stats.ToList())]);
     }
 
     /// <summary>
     /// Several schemes (e.g. initialisations) on one chart: mean (left) and std (right) per layer,
-    /// one line per scheme, or per scheme and <see cref="LayerStat.Name"/> when a scheme has several names.
+    /// one line per scheme across all its layers.
     /// </summary>
     public static PlotlyChart LayerStats(string title, bool logY, params (string Scheme, IReadOnlyList<LayerStat> Stats)[] schemes)
     {
         ArgumentNullException.ThrowIfNull(schemes);
-        var lines = new List<(string Name, double[] X, double[] Mean, double[] Std)>();
+        var lines = new List<(string Name, double[] X, double[] Mean, double[] Std, string[]? Labels)>();
         foreach (var (scheme, stats) in schemes)
         {
             if (stats.Count == 0) continue;
             int lastStep = stats.Max(s => s.Step);
-            var groups = stats.Where(s => s.Step == lastStep).GroupBy(s => s.Name).ToList();
-            foreach (var group in groups)
-            {
-                var points = group.OrderBy(s => s.Layer).ToList();
-                string name = groups.Count == 1 && scheme.Length > 0 ? scheme
-                    : scheme.Length == 0 ? group.Key
-                    : $"{scheme}: {group.Key}";
-                lines.Add((name, points.Select(p => (double)p.Layer).ToArray(),
-                    points.Select(p => p.Mean).ToArray(), points.Select(p => p.Std).ToArray()));
-            }
+            var points = stats.Where(s => s.Step == lastStep).OrderBy(s => s.Layer).ToList();
+            lines.Add((scheme, points.Select(p => (double)p.Layer).ToArray(),
+                points.Select(p => p.Mean).ToArray(), points.Select(p => p.Std).ToArray(),
+                points.Select(p => p.Name).ToArray()));
         }
         return MeanStdPanels(title, "layer", lines, logY, integerX: true);
     }
@@ -88,7 +82,7 @@ public static class Charts
                 var points = g.OrderBy(s => s.Step).ToList();
                 string name = string.IsNullOrEmpty(g.Key.Name) ? $"layer {g.Key.Layer}" : $"{g.Key.Layer}: {g.Key.Name}";
                 return (name, points.Select(p => (double)p.Step).ToArray(),
-                    points.Select(p => p.Mean).ToArray(), points.Select(p => p.Std).ToArray());
+                    points.Select(p => p.Mean).ToArray(), points.Select(p => p.Std).ToArray(), (string[]?)null);
             })
             .ToList();
         return MeanStdPanels(title, "step", lines, logY, integerX: false);
@@ -115,13 +109,13 @@ public static class Charts
     }
 
     private static PlotlyChart MeanStdPanels(string title, string xTitle,
-        List<(string Name, double[] X, double[] Mean, double[] Std)> lines, bool logY, bool integerX)
+        List<(string Name, double[] X, double[] Mean, double[] Std, string[]? Labels)> lines, bool logY, bool integerX)
     {
         var values = new PlotValues();
         var traces = new List<Trace>();
         for (int i = 0; i < lines.Count; i++)
         {
-            var (name, x, mean, std) = lines[i];
+            var (name, x, mean, std, labels) = lines[i];
             var xs = x.Select(v => (double?)v).ToArray();
             var means = values.Convert(logY ? mean.Select(Math.Abs) : mean, logY);
             var meanTrace = Line(name, xs, means, i);
@@ -129,6 +123,11 @@ public static class Charts
             stdTrace.xaxis = "x2";
             stdTrace.yaxis = "y2";
             stdTrace.showlegend = false;
+            if (labels is not null)
+            {
+                meanTrace.text = labels;
+                stdTrace.text = labels;
+            }
             traces.Add(meanTrace);
             traces.Add(stdTrace);
         }
@@ -162,7 +161,11 @@ public static class Charts
     private static Yaxis Axis(string title, bool log)
     {
         var axis = new Yaxis { title = title };
-        if (log) axis.type = "log";
+        if (log)
+        {
+            axis.type = "log";
+            axis.exponentformat = "power";
+        }
         return axis;
     }
 

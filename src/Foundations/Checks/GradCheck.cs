@@ -30,6 +30,8 @@ public static class GradCheck
     /// In float32, on the library's own forward pass: nudges each element of <paramref name="parameter"/>
     /// in place and re-runs <paramref name="loss"/>. With float32 (ε ≈ 1.2e-7) and h = 1e-2 expect
     /// agreement to about 1e-3 relative, enough to catch a wrong backward pass, not to prove the last digit.
+    /// Near a ReLU's corner a nudge of h can flip a unit on or off, and then the difference quotient
+    /// measures the corner, not the slope: on real data prefer h = 1e-3 and a small batch.
     /// </summary>
     public static Tensor Numerical(Func<float> loss, Tensor parameter, float h = 1e-2f)
     {

@@ -29,10 +29,18 @@ internal static unsafe class Gemm
 
     // Below this many multiply-adds a second thread costs more to wake than it saves (~10 µs).
     const long ParallelThreshold = 1L << 20;
+    const int ChunksPerWorker = 4;
+    static readonly ParallelOptions Options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
     [ThreadStatic] static float[]? packedA;
     [ThreadStatic] static float[]? packedB;
 
+    /// <summary>
+    /// c[cOffset + i*n + j] = Σ_p a[aOffset + i*aRowStride + p*aColStride] · b[bOffset + p*bRowStride + j*bColStride].
+    /// Strides are in elements and may be anything a view produces: 1, transposed, negative, or 0 for
+    /// a broadcast dimension. Shapes are the caller's job (the public MatMul API checks them).
+    /// Small products run on the calling thread; with <paramref name="parallel"/>, larger ones use every core.
+    /// </summary>
     internal static void Multiply(
         float[] a, int aOffset, int aRowStride, int aColStride,
         float[] b, int bOffset, int bRowStride, int bColStride,
@@ -86,7 +94,7 @@ internal static unsafe class Gemm
         float[] c, int cOffset, int m, int k, int n)
     {
         Debug.Assert(cOffset >= 0 && cOffset + (long)m * n <= c.Length);
-        if (bColStride != 1 || bRowStride != n)
+        if (bColStride != 1)
         {
             var dense = new float[k * n];
             for (int p = 0; p < k; p++)
@@ -126,9 +134,8 @@ internal static unsafe class Gemm
         readonly bool useFma = useFma;
 
         /// <summary>
-        /// Loops over KC-deep slices of k and NC-wide panels of n. Within a panel the workers split
-        /// C into a grid of rectangles of whole tiles; they share the packed B panel and each
-        /// packs its own rows of A.
+        /// Loops over KC-deep slices of k and NC-wide panels of n. Within a panel, threads share
+        /// the packed B and take rectangles of C's tiles, each packing its own rows of A.
         /// </summary>
         public void Run(int workers)
         {
@@ -139,7 +146,6 @@ internal static unsafe class Gemm
             {
                 int cols = Math.Min(NC, n - j0);
                 int colTiles = (cols + NR - 1) / NR;
-                var (rowParts, colParts) = Split(workers, rowTiles, colTiles);
                 for (int p0 = 0; p0 < k; p0 += depth)
                 {
                     int kc = Math.Min(depth, k - p0);
@@ -148,36 +154,37 @@ internal static unsafe class Gemm
                     {
                         PackB(packed, p0, kc, j0, cols, 0, colTiles);
                         Compute(packed, p0, kc, j0, cols, 0, rowTiles, 0, colTiles);
-                        continue;
                     }
-
-                    var self = this;
-                    Parallel.For(0, workers, w => self.PackB(
-                        packed, p0, kc, j0, cols, w * colTiles / workers, (w + 1) * colTiles / workers));
-                    Parallel.For(0, workers, w =>
+                    else
                     {
-                        int r = w / colParts, q = w % colParts;
-                        self.Compute(packed, p0, kc, j0, cols,
-                            r * rowTiles / rowParts, (r + 1) * rowTiles / rowParts,
-                            q * colTiles / colParts, (q + 1) * colTiles / colParts);
-                    });
+                        RunParallel(workers, packed, p0, kc, j0, cols, rowTiles, colTiles);
+                    }
                 }
             }
         }
 
-        /// <summary>Factor the workers into a rows × columns grid that balances tiles per worker.</summary>
-        static (int Rows, int Cols) Split(int workers, int rowTiles, int colTiles)
+        /// <summary>
+        /// One panel on several threads: pack B's tiles in shares, then compute C in a grid of
+        /// rectangles. There are several rectangles per thread, handed out as threads free up,
+        /// so a thread that the OS preempts delays the call by one rectangle, not by half of it.
+        /// Rows are split first; columns only when there are too few rows to go round.
+        /// </summary>
+        void RunParallel(int workers, float* packed, int p0, int kc, int j0, int cols, int rowTiles, int colTiles)
         {
-            (int, int) best = (workers, 1);
-            long bestCost = long.MaxValue;
-            for (int rows = workers; rows >= 1; rows--)
+            int target = ChunksPerWorker * workers;
+            int rowChunks = rowTiles >= 2 * workers ? Math.Min(rowTiles, target) : 1;
+            int colChunks = Math.Min(colTiles, (target + rowChunks - 1) / rowChunks);
+            int packChunks = Math.Min(colTiles, target);
+            var self = this;
+            Parallel.For(0, packChunks, Options, chunk => self.PackB(
+                packed, p0, kc, j0, cols, chunk * colTiles / packChunks, (chunk + 1) * colTiles / packChunks));
+            Parallel.For(0, rowChunks * colChunks, Options, chunk =>
             {
-                if (workers % rows != 0) continue;
-                int cols = workers / rows;
-                long cost = (long)((rowTiles + rows - 1) / rows) * ((colTiles + cols - 1) / cols);
-                if (cost < bestCost) (best, bestCost) = ((rows, cols), cost);
-            }
-            return best;
+                int r = chunk / colChunks, q = chunk % colChunks;
+                self.Compute(packed, p0, kc, j0, cols,
+                    r * rowTiles / rowChunks, (r + 1) * rowTiles / rowChunks,
+                    q * colTiles / colChunks, (q + 1) * colTiles / colChunks);
+            });
         }
 
         /// <summary>C[rows, j0 + cols] (+)= A[rows, p0:p0+kc] · packedB, over tiles [r0, r1) × [q0, q1).</summary>
@@ -228,53 +235,73 @@ internal static unsafe class Gemm
             else KernelPortable(kc, aSliver, bSliver, cTile, ldc, accumulate);
         }
 
-        /// <summary>Rows i..i+MR of A, depth p0..p0+kc, into [kc][MR] order; rows past m are zero.</summary>
+        /// <summary>
+        /// Rows i..i+MR of A, depth p0..p0+kc, into [kc][MR] order. Rows past m repeat the last
+        /// row: the kernel computes them but Compute never stores them, so they need no zeroing.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void PackA(float* dst, int i, int p0, int kc)
         {
-            int rows = Math.Min(MR, m - i);
-            float* src = a + i * aRowStride + p0 * aColStride;
-            if (rows < MR) new Span<float>(dst, kc * MR).Clear();
-            if (aRowStride == 1 && rows == MR)
+            nint rs = aRowStride, cs = aColStride;
+            int last = Math.Min(MR, m - i) - 1;
+            float* src = a + i * rs + p0 * cs;
+            float* r0 = src, r1 = src + Math.Min(1, last) * rs, r2 = src + Math.Min(2, last) * rs;
+            float* r3 = src + Math.Min(3, last) * rs, r4 = src + Math.Min(4, last) * rs, r5 = src + last * rs;
+            if (cs == 1)
             {
-                // Column-major A (a transposed view): each step is six adjacent floats.
-                for (int p = 0; p < kc; p++, dst += MR, src += aColStride)
-                    for (int ii = 0; ii < MR; ii++)
-                        dst[ii] = src[ii];
+                for (nint p = 0; p < kc; p++, dst += MR)
+                {
+                    dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p];
+                    dst[3] = r3[p]; dst[4] = r4[p]; dst[5] = r5[p];
+                }
                 return;
             }
-            for (int ii = 0; ii < rows; ii++)
+            for (nint p = 0, offset = 0; p < kc; p++, offset += cs, dst += MR)
             {
-                float* s = src + ii * aRowStride;
-                for (int p = 0; p < kc; p++)
-                    dst[p * MR + ii] = s[p * aColStride];
+                dst[0] = r0[offset]; dst[1] = r1[offset]; dst[2] = r2[offset];
+                dst[3] = r3[offset]; dst[4] = r4[offset]; dst[5] = r5[offset];
             }
         }
 
-        /// <summary>Column tiles [q0, q1) of B's panel (depth p0..p0+kc, columns j0..j0+cols) into [tile][kc][NR] order.</summary>
+        /// <summary>
+        /// Column tiles [q0, q1) of B's panel (depth p0..p0+kc, columns j0..j0+cols) into
+        /// [tile][kc][NR] order. Columns past the panel's edge are zero or repeat the last column;
+        /// either way Compute never stores them.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void PackB(float* packed, int p0, int kc, int j0, int cols, int q0, int q1)
         {
+            nint rs = bRowStride, cs = bColStride;
             for (int q = q0; q < q1; q++)
             {
                 float* dst = packed + q * NR * kc;
                 int j = j0 + q * NR, width = Math.Min(NR, j0 + cols - j);
-                float* src = b + p0 * bRowStride + j * bColStride;
-                if (bColStride == 1 && width == NR)
+                float* src = b + p0 * rs + j * cs;
+                if (cs == 1 && width == NR)
                 {
-                    for (int p = 0; p < kc; p++, dst += NR, src += bRowStride)
+                    for (int p = 0; p < kc; p++, dst += NR, src += rs)
                     {
                         Vector256.Store(Vector256.Load(src), dst);
                         Vector256.Store(Vector256.Load(src + 8), dst + 8);
                     }
-                    continue;
                 }
-                if (width < NR) new Span<float>(dst, kc * NR).Clear();
-                for (int jj = 0; jj < width; jj++)
+                else if (cs == 1 && Avx.IsSupported)
                 {
-                    float* s = src + jj * bColStride;
-                    for (int p = 0; p < kc; p++)
-                        dst[p * NR + jj] = s[p * bRowStride];
+                    // Masked loads read only the columns that exist and zero the rest.
+                    var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+                    var left = Vector256.LessThan(lane, Vector256.Create(width)).AsSingle();
+                    var right = Vector256.LessThan(lane, Vector256.Create(width - 8)).AsSingle();
+                    for (int p = 0; p < kc; p++, dst += NR, src += rs)
+                    {
+                        Vector256.Store(Avx.MaskLoad(src, left), dst);
+                        Vector256.Store(Avx.MaskLoad(src + 8, right), dst + 8);
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++, dst += NR, src += rs)
+                        for (int jj = 0; jj < NR; jj++)
+                            dst[jj] = src[Math.Min(jj, width - 1) * cs];
                 }
             }
         }
@@ -297,6 +324,12 @@ internal static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void KernelFma(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
     {
+        // Fetch the tile of C now so its cache misses overlap the loop instead of stalling the stores.
+        for (int i = 0; i < MR; i++)
+        {
+            Sse.Prefetch0(c + i * ldc);
+            Sse.Prefetch0(c + i * ldc + NR - 1);
+        }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;

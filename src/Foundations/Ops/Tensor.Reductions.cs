@@ -48,11 +48,19 @@ public sealed partial class Tensor
     {
         if (all)
         {
+            if (Count == 0 && kind != Accumulate.Sum)
+                throw new ArgumentException($"{operation}: the tensor is empty (shape {ShapeString}); there is nothing to reduce.");
             var flat = Contiguous().View(Count);
             return flat.Reduce(0, false, operation, kind);
         }
-        if (Rank == 0) return Reshape(1).Reduce(0, keepDim, operation, kind);
-        int d = Shapes.NormalizeDim(dim, Rank, operation);
+        // A 0-d tensor takes dim 0 or -1 and stays 0-d, as in PyTorch.
+        if (Rank == 0)
+        {
+            if (dim is not (0 or -1))
+                throw new ArgumentOutOfRangeException(nameof(dim), $"{operation}: dim {dim} is out of range for a 0-dimensional tensor (expected -1..0).");
+            return Reshape(1).Reduce(0, false, operation, kind);
+        }
+        int d = NormalizeDim(dim, operation);
         int size = shape[d];
         if (size == 0 && kind != Accumulate.Sum)
             throw new ArgumentException($"{operation}: dimension {d} of shape {ShapeString} is empty; there is nothing to reduce.");

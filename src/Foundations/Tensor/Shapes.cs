@@ -29,6 +29,8 @@ public static class Shapes
 
     public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
     {
+        // An empty tensor has no elements out of order, whatever its strides say (as in PyTorch).
+        if (shape.Contains(0)) return true;
         int expected = 1;
         for (int d = shape.Length - 1; d >= 0; d--)
         {

@@ -5,7 +5,8 @@ namespace Foundations;
 
 // Text that reads like PyTorch's repr: tensor([[ 1.,  2.], ...]). Values share one width and one
 // style (whole numbers, 4 decimals, or scientific when magnitudes differ by 1000x or more);
-// tensors over 1000 elements show the first and last 3 entries of each dimension.
+// tensors over 1000 elements show the first and last 3 entries of each dimension, followed by
+// the shape (which PyTorch leaves out). src/Foundations.Tests/FormatTests.cs compares with torch.
 public sealed partial class Tensor
 {
     private const int SummaryThreshold = 1000, EdgeItems = 3, LineWidth = 80;
@@ -15,11 +16,13 @@ public sealed partial class Tensor
         bool summarize = Count > SummaryThreshold;
         var values = summarize ? SummaryValues() : ToArray();
         var format = ChooseFormat(values);
-        int width = values.Length == 0 ? 0 : values.Max(v => FormatValue(v, format).Length);
+        // As PyTorch: the width comes from the non-zero finite values only; nan, inf and -0. may stick out.
+        int width = values.Where(v => v != 0 && float.IsFinite(v)).Select(v => FormatValue(v, format).Length).DefaultIfEmpty(1).Max();
         var text = new StringBuilder("tensor(");
         if (Rank == 0) text.Append(FormatValue(Item(), format));
         else AppendDim(text, Storage, Offset, 0, "tensor(".Length, summarize, format, width);
-        if (summarize || Count == 0) text.Append(", shape=").Append(ShapeString);
+        // PyTorch adds size=(...) to an empty tensor of rank other than 1; we add the shape to summaries too.
+        if (summarize || (Count == 0 && Rank != 1)) text.Append(", shape=").Append(ShapeString);
         return text.Append(')').ToString();
     }
 
@@ -30,11 +33,11 @@ public sealed partial class Tensor
         text.Append('[');
         if (dim == Rank - 1)
         {
-            int perLine = Math.Max(1, (LineWidth - indent - 1) / (width + 2));
+            int perLine = Math.Max(1, (LineWidth - indent) / (width + 2));
             for (int n = 0; n < indices.Count; n++)
             {
                 if (n > 0) text.Append(n % perLine == 0 ? ",\n" + new string(' ', indent + 1) : ", ");
-                text.Append(indices[n] < 0 ? "..." : FormatValue(storage[position + indices[n] * strides[dim]], format).PadLeft(width));
+                text.Append(indices[n] < 0 ? " ..." : FormatValue(storage[position + indices[n] * strides[dim]], format).PadLeft(width));
             }
         }
         else
@@ -89,12 +92,23 @@ public sealed partial class Tensor
         if (float.IsNaN(value)) return "nan";
         if (float.IsPositiveInfinity(value)) return "inf";
         if (float.IsNegativeInfinity(value)) return "-inf";
+        // The standard F and E formats round the exact binary value half to even, as Python's
+        // '{:.4f}' does (0.03125 -> 0.0312); custom formats like "0.0000" would give 0.0313.
         var culture = CultureInfo.InvariantCulture;
         return format switch
         {
-            "int" => ((double)value).ToString("0", culture) + ".",
-            "fixed" => ((double)value).ToString("0.0000", culture),
-            _ => ((double)value).ToString("0.0000e+00", culture),
+            "int" => ((double)value).ToString("F0", culture) + ".",
+            "fixed" => ((double)value).ToString("F4", culture),
+            _ => Scientific(value),
         };
+    }
+
+    /// <summary>Python's '{:.4e}': "1.0000e-05", with at least two exponent digits (.NET's E4 writes "1.0000E-005").</summary>
+    private static string Scientific(float value)
+    {
+        string text = ((double)value).ToString("E4", CultureInfo.InvariantCulture);
+        int e = text.IndexOf('E');
+        string digits = text[(e + 2)..].TrimStart('0').PadLeft(2, '0');
+        return text[..e] + "e" + text[e + 1] + digits;
     }
 }

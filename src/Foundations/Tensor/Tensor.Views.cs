@@ -12,6 +12,24 @@ public sealed partial class Tensor
         set => Select(0, i).CopyFrom(value);
     }
 
+    /// <summary><c>t[^1]</c>: the last entry along dim 0. Without this indexer C# would read <c>^1</c> against
+    /// <see cref="Count"/>, the number of elements, not the size of dim 0.</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public Tensor this[Index i]
+    {
+        get => Select(0, FromStart(i));
+        set => Select(0, FromStart(i)).CopyFrom(value);
+    }
+
+    private int FromStart(Index i)
+    {
+        if (Rank == 0) throw new ArgumentException("Select: a 0-dimensional tensor cannot be indexed.");
+        int j = i.IsFromEnd ? shape[0] - i.Value : i.Value;
+        if (j < 0 || j >= shape[0])
+            throw new ArgumentOutOfRangeException(nameof(i), $"index: index {i} is out of range for dimension 0 of size {shape[0]} (shape {ShapeString}).");
+        return j;
+    }
+
     /// <summary><c>t[i, j]</c>: one element of a rank-2 tensor.</summary>
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[int i, int j]
@@ -94,7 +112,7 @@ public sealed partial class Tensor
     public Tensor Select(int dim, int index)
     {
         if (Rank == 0) throw new ArgumentException("Select: a 0-dimensional tensor cannot be indexed.");
-        int d = Shapes.NormalizeDim(dim, Rank, "Select");
+        int d = NormalizeDim(dim, "Select");
         int i = CheckIndex(index, d, "Select");
         return new Tensor(Storage, Offset + i * strides[d], Without(shape, d), Without(strides, d));
     }
@@ -103,7 +121,7 @@ public sealed partial class Tensor
     public Tensor Slice(int dim, Range range)
     {
         if (Rank == 0) throw new ArgumentException("Slice: a 0-dimensional tensor cannot be sliced.");
-        int d = Shapes.NormalizeDim(dim, Rank, "Slice");
+        int d = NormalizeDim(dim, "Slice");
         int start = range.Start.IsFromEnd ? shape[d] - range.Start.Value : range.Start.Value;
         int end = range.End.IsFromEnd ? shape[d] - range.End.Value : range.End.Value;
         start = Math.Clamp(start, 0, shape[d]);
@@ -127,7 +145,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>The same elements in a new shape; one size may be -1 (inferred). A view when contiguous, else a copy.</summary>
-    public Tensor Reshape(params int[] newShape) => IsContiguous ? View(newShape) : Clone().View(newShape);
+    public Tensor Reshape(params int[] newShape)
+    {
+        var resolved = InferShape(newShape, "Reshape");
+        return IsContiguous ? View(resolved) : Clone().View(resolved);
+    }
 
     /// <summary>The same storage in a new shape; needs a contiguous tensor (call <see cref="Contiguous"/> first).</summary>
     public Tensor View(params int[] newShape)
@@ -162,7 +184,9 @@ public sealed partial class Tensor
     /// <summary>Inserts a dimension of size 1 at <paramref name="dim"/> (which may be Rank, or negative).</summary>
     public Tensor Unsqueeze(int dim)
     {
-        int d = Shapes.NormalizeDim(dim, Rank + 1, "Unsqueeze");
+        if (dim < -(Rank + 1) || dim > Rank)
+            throw new ArgumentOutOfRangeException(nameof(dim), $"Unsqueeze: dim {dim} is out of range for a tensor of shape {ShapeString} (expected {-(Rank + 1)}..{Rank}).");
+        int d = dim < 0 ? dim + Rank + 1 : dim;
         int stride = d < Rank ? strides[d] * shape[d] : 1;
         return new Tensor(Storage, Offset, With(shape, d, 1), With(strides, d, stride));
     }
@@ -177,14 +201,14 @@ public sealed partial class Tensor
     /// <summary>Removes <paramref name="dim"/> if its size is 1; otherwise returns the tensor unchanged, as PyTorch does.</summary>
     public Tensor Squeeze(int dim)
     {
-        int d = Shapes.NormalizeDim(dim, Rank, "Squeeze");
+        int d = NormalizeDim(dim, "Squeeze");
         return shape[d] != 1 ? this : new Tensor(Storage, Offset, Without(shape, d), Without(strides, d));
     }
 
     /// <summary>Swaps two dimensions (a view).</summary>
     public Tensor Transpose(int dim0, int dim1)
     {
-        int a = Shapes.NormalizeDim(dim0, Rank, "Transpose"), b = Shapes.NormalizeDim(dim1, Rank, "Transpose");
+        int a = NormalizeDim(dim0, "Transpose"), b = NormalizeDim(dim1, "Transpose");
         var newShape = (int[])shape.Clone();
         var newStrides = (int[])strides.Clone();
         (newShape[a], newShape[b]) = (newShape[b], newShape[a]);

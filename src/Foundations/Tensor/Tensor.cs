@@ -15,7 +15,9 @@ public sealed partial class Tensor
     internal Tensor(float[] storage, int offset, int[] shape, int[] strides)
     {
         Storage = storage;
-        Offset = offset;
+        // A view with no elements may point past the end of its storage (row 2 of a (3, 0) tensor);
+        // it reads nothing, so offset 0 keeps spans over it valid.
+        Offset = shape.AsSpan().Contains(0) ? 0 : offset;
         this.shape = shape;
         this.strides = strides;
     }
@@ -37,7 +39,16 @@ public sealed partial class Tensor
     public int Count => Shapes.Count(shape);
 
     /// <summary>The size of one dimension; negative dims count from the end.</summary>
-    public int Size(int dim) => shape[Shapes.NormalizeDim(dim, Rank, "Size")];
+    public int Size(int dim) => shape[NormalizeDim(dim, "Size")];
+
+    /// <summary>Maps a dim that may count from the end (-1 is the last) to 0..Rank-1, or throws naming this tensor's shape.</summary>
+    private int NormalizeDim(int dim, string operation)
+    {
+        int d = dim < 0 ? dim + Rank : dim;
+        if (d < 0 || d >= Rank)
+            throw new ArgumentOutOfRangeException(nameof(dim), $"{operation}: dim {dim} is out of range for a tensor of shape {ShapeString} (expected {-Rank}..{Rank - 1}).");
+        return d;
+    }
 
     /// <summary>The gradient of the loss with respect to this tensor (the article's <c>.g</c>, PyTorch's <c>.grad</c>),
     /// written by the backward passes in <see cref="Lin"/>, <see cref="Relu"/> and <see cref="Mse"/>.</summary>

@@ -1,0 +1,230 @@
+using System.Runtime.Intrinsics.X86;
+using CsCheck;
+
+namespace Foundations.Tests;
+
+/// <summary>
+/// Every Gemm entry point against a triple loop in double precision, over shapes chosen to land on
+/// and around the kernel's 6×16 tile and its 240×256×4096 cache blocks, and over strided views.
+/// </summary>
+public sealed class GemmTests
+{
+    /// <summary>A strided (rows × cols) view over a float array, as Gemm receives it.</summary>
+    private sealed record View(float[] Data, int Offset, int RowStride, int ColStride, int Rows, int Cols)
+    {
+        public float this[int i, int j] => Data[Offset + i * RowStride + j * ColStride];
+
+        public override string ToString() =>
+            $"({Rows}x{Cols}, offset {Offset}, strides ({RowStride},{ColStride}))";
+    }
+
+    public enum Layout { RowMajor, Transposed, Padded, Flipped, BroadcastRows, BroadcastColumns }
+
+    /// <summary>A random (rows × cols) matrix stored in the given layout.</summary>
+    private static View Make(Random random, int rows, int cols, Layout layout)
+    {
+        float[] Fill(int length)
+        {
+            var data = new float[length];
+            for (int i = 0; i < length; i++) data[i] = (float)(random.NextDouble() * 2 - 1);
+            return data;
+        }
+
+        return layout switch
+        {
+            Layout.RowMajor => new View(Fill(rows * cols), 0, cols, 1, rows, cols),
+            // The storage of the transpose, as a .T view sees it: element (i, j) sits at j*rows + i.
+            Layout.Transposed => new View(Fill(rows * cols), 0, 1, rows, rows, cols),
+            // Rows wider than the view and a nonzero offset, as a slice x[2:, 3:] sees them.
+            Layout.Padded => new View(Fill(5 + rows * (cols + 3)), 5, cols + 3, 1, rows, cols),
+            // x.flip(0): the last stored row comes first, so the row stride is negative.
+            Layout.Flipped => new View(Fill(rows * cols), (rows - 1) * cols, -cols, 1, rows, cols),
+            // One stored row repeated, as broadcasting a (1, cols) tensor to (rows, cols) does.
+            Layout.BroadcastRows => new View(Fill(cols + 2), 2, 0, 1, rows, cols),
+            // One stored column repeated.
+            Layout.BroadcastColumns => new View(Fill(rows + 1), 1, 1, 0, rows, cols),
+            _ => throw new ArgumentOutOfRangeException(nameof(layout)),
+        };
+    }
+
+    private delegate void Multiplier(View a, View b, float[] c, int cOffset);
+
+    private static readonly Dictionary<string, Multiplier> Multipliers = new()
+    {
+        ["Multiply parallel"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: true, useFma: Fma.IsSupported),
+        ["Multiply single thread"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: false, useFma: Fma.IsSupported),
+        ["Multiply portable kernel, parallel"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: true, useFma: false),
+        ["Multiply portable kernel, single thread"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: false, useFma: false),
+        ["MultiplySimd"] = (a, b, c, o) => Gemm.MultiplySimd(
+            a.Data, a.Offset, a.RowStride, a.ColStride, b.Data, b.Offset, b.RowStride, b.ColStride,
+            c, o, a.Rows, a.Cols, b.Cols),
+    };
+
+    private static void Multiply(View a, View b, float[] c, int cOffset, bool parallel, bool useFma) =>
+        Gemm.Multiply(a.Data, a.Offset, a.RowStride, a.ColStride, b.Data, b.Offset, b.RowStride, b.ColStride,
+            c, cOffset, a.Rows, a.Cols, b.Cols, parallel, useFma);
+
+    /// <summary>
+    /// Runs one multiplier on a C prefilled with NaN (so anything accumulated into old contents
+    /// shows) inside a larger array (so writes outside C show), then compares with the reference.
+    /// </summary>
+    /// <remarks>
+    /// Tolerance: a float32 dot product of length k, summed in any order, with or without FMA,
+    /// is within γ_k·Σ|a_ip·b_pj| of the exact value, where γ_k = k·u/(1 - k·u) and u = 2^-24
+    /// (Higham, Accuracy and Stability of Numerical Algorithms, §3.1). So the bound scales with
+    /// each element's own Σ|a||b| rather than with |c|, which can be near zero after cancellation.
+    /// A dropped or doubled term is off by about Σ|a||b|/k, far above k·u·Σ|a||b| for these k.
+    /// </remarks>
+    private static void AssertMatchesReference(string name, View a, View b)
+    {
+        int m = a.Rows, k = a.Cols, n = b.Cols;
+        const int Before = 3, After = 4;
+        var c = new float[Before + m * n + After];
+        Array.Fill(c, float.NaN);
+        Multipliers[name](a, b, c, Before);
+
+        double u = Math.Pow(2, -24), gamma = (k + 1) * u / (1 - (k + 1) * u);
+        double[] aRows = Dense(a, transpose: false), bColumns = Dense(b, transpose: true);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double exact = 0, magnitude = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double term = aRows[i * k + p] * bColumns[j * k + p];
+                    exact += term;
+                    magnitude += Math.Abs(term);
+                }
+                double actual = c[Before + i * n + j];
+                double error = Math.Abs(actual - exact);
+                if (!(error <= gamma * magnitude))
+                    Assert.Fail($"{name}: {a} @ {b}: c[{i},{j}] = {actual}, expected {exact} " +
+                        $"(error {error:g3} > bound {gamma * magnitude:g3})");
+            }
+        Assert.All(c[..Before], x => Assert.True(float.IsNaN(x), $"{name} wrote before C"));
+        Assert.All(c[(Before + m * n)..], x => Assert.True(float.IsNaN(x), $"{name} wrote after C"));
+    }
+
+    /// <summary>The view's elements in double, row by row (or column by column when transposed).</summary>
+    private static double[] Dense(View view, bool transpose)
+    {
+        var dense = new double[view.Rows * view.Cols];
+        for (int i = 0; i < view.Rows; i++)
+            for (int j = 0; j < view.Cols; j++)
+                dense[transpose ? j * view.Rows + i : i * view.Cols + j] = view[i, j];
+        return dense;
+    }
+
+    // (m, k, n): degenerate, prime, one less / equal / one more than the 6×16 tile and the
+    // 240 (rows) × 256 (depth) × 4096 (columns) blocks, and one big enough to go parallel.
+    public static readonly TheoryData<int, int, int> Shapes = new()
+    {
+        { 1, 1, 1 }, { 1, 1, 40 }, { 40, 1, 1 }, { 1, 50, 1 }, { 1, 784, 10 }, { 30, 1, 33 },
+        { 784, 5, 1 }, { 10, 5, 784 },
+        { 7, 13, 17 }, { 33, 65, 129 }, { 5, 784, 10 }, { 200, 100, 50 },
+        { 5, 3, 15 }, { 6, 3, 16 }, { 7, 3, 17 }, { 12, 9, 32 }, { 13, 9, 33 }, { 11, 9, 31 },
+        { 18, 255, 48 }, { 18, 256, 48 }, { 18, 257, 48 }, { 6, 513, 16 }, { 7, 1000, 3 },
+        { 239, 20, 17 }, { 240, 20, 17 }, { 241, 20, 17 }, { 481, 7, 20 },
+        { 7, 3, 4095 }, { 7, 3, 4096 }, { 7, 3, 4097 }, { 2, 2, 8200 },
+        { 300, 257, 511 },
+    };
+
+    public static TheoryData<string, int, int, int> ShapesForEveryMultiplier()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (string name in Multipliers.Keys)
+            foreach (var row in Shapes)
+            {
+                var (m, k, n) = ((int)row[0], (int)row[1], (int)row[2]);
+                data.Add(name, m, k, n);
+            }
+        return data;
+    }
+
+    public static TheoryData<string, Layout, Layout> LayoutsForEveryMultiplier()
+    {
+        var data = new TheoryData<string, Layout, Layout>();
+        foreach (string name in Multipliers.Keys)
+            foreach (var aLayout in Enum.GetValues<Layout>())
+                foreach (var bLayout in Enum.GetValues<Layout>())
+                    data.Add(name, aLayout, bLayout);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ShapesForEveryMultiplier))]
+    public void Multiply_RowMajor_MatchesDoubleReference(string name, int m, int k, int n)
+    {
+        var random = new Random(m * 1_000_003 + k * 1009 + n);
+        AssertMatchesReference(name, Make(random, m, k, Layout.RowMajor), Make(random, k, n, Layout.RowMajor));
+    }
+
+    [Theory]
+    [MemberData(nameof(LayoutsForEveryMultiplier))]
+    public void Multiply_StridedViews_MatchDoubleReference(string name, Layout aLayout, Layout bLayout)
+    {
+        var random = new Random(17);
+        foreach (var (m, k, n) in new[] { (13, 7, 19), (67, 300, 35), (150, 130, 140) })
+            AssertMatchesReference(name, Make(random, m, k, aLayout), Make(random, k, n, bLayout));
+    }
+
+    [Fact]
+    public void Multiply_RandomShapesAndLayouts_MatchDoubleReference()
+    {
+        var layouts = Enum.GetValues<Layout>();
+        Gen.Select(Gen.Int[1, 40], Gen.Int[1, 70], Gen.Int[1, 40], Gen.Int[0, layouts.Length - 1],
+                Gen.Int[0, layouts.Length - 1], Gen.Int[0, Multipliers.Count - 1])
+            .Sample((m, k, n, aLayout, bLayout, multiplier) =>
+            {
+                var random = new Random(m + 100 * k + 10_000 * n);
+                AssertMatchesReference(Multipliers.Keys.ElementAt(multiplier),
+                    Make(random, m, k, layouts[aLayout]), Make(random, k, n, layouts[bLayout]));
+            }, iter: 500, seed: "0000000000Gm");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Multiply_ZeroDepth_WritesZeros(bool parallel)
+    {
+        var c = new float[] { float.NaN, 1, 2, 3, 4, 5, 6, float.NaN };
+        Gemm.Multiply([], 0, 0, 1, [], 0, 3, 1, c, 1, 2, 0, 3, parallel);
+        Assert.Equal([float.NaN, 0, 0, 0, 0, 0, 0, float.NaN], c);
+    }
+
+    [Fact]
+    public void Multiply_EmptyResult_LeavesDestinationAlone()
+    {
+        var c = new float[] { 7 };
+        Gemm.Multiply([1, 2], 0, 2, 1, [], 0, 0, 1, c, 0, 1, 2, 0, parallel: true);
+        Gemm.Multiply([], 0, 2, 1, [1, 2], 0, 1, 1, c, 0, 0, 2, 1, parallel: true);
+        Assert.Equal(7, c[0]);
+    }
+
+    [Fact]
+    public void Multiply_SmallProductTwice_AllocatesNothingTheSecondTime()
+    {
+        var random = new Random(3);
+        View a = Make(random, 5, 784, Layout.RowMajor), b = Make(random, 784, 10, Layout.RowMajor);
+        var c = new float[5 * 10];
+        Multiply(a, b, c, 0, parallel: true, useFma: Fma.IsSupported);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Multiply(a, b, c, 0, parallel: true, useFma: Fma.IsSupported);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Multiply_RepeatedCalls_GiveIdenticalResults()
+    {
+        // Same blocking and summation order every time, whichever threads run which tiles.
+        var random = new Random(4);
+        View a = Make(random, 300, 600, Layout.RowMajor), b = Make(random, 600, 200, Layout.Transposed);
+        var first = new float[300 * 200];
+        var second = new float[300 * 200];
+        Multiply(a, b, first, 0, parallel: true, useFma: Fma.IsSupported);
+        Multiply(a, b, second, 0, parallel: true, useFma: Fma.IsSupported);
+        Multiply(a, b, first, 0, parallel: false, useFma: Fma.IsSupported);
+        Assert.Equal(second, first);
+    }
+}
