@@ -6,6 +6,8 @@ namespace Foundations.Tests;
 /// <summary>
 /// Every Gemm entry point against a triple loop in double precision, over shapes chosen to land on
 /// and around the kernel's 6×16 tile and its 240×256×4096 cache blocks, and over strided views.
+/// The portable kernel runs here on any machine; to run the packing code's non-AVX paths too,
+/// run these tests with DOTNET_EnableAVX=0 (or DOTNET_EnableHWIntrinsic=0).
 /// </summary>
 public sealed class GemmTests
 {

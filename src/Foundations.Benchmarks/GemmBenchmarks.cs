@@ -1,0 +1,19 @@
+using BenchmarkDotNet.Attributes;
+
+namespace Foundations.Benchmarks;
+
+/// <summary>Gemm.Multiply on each shape, on one thread and on all cores.</summary>
+[MemoryDiagnoser]
+public class GemmBenchmarks
+{
+    public static IEnumerable<MatMulShape> Shapes => MatMulShape.All;
+
+    [ParamsSource(nameof(Shapes))]
+    public MatMulShape Shape { get; set; } = MatMulShape.All[0];
+
+    [Params(false, true)]
+    public bool Parallel { get; set; }
+
+    [Benchmark]
+    public void Multiply() => Shape.Multiply(Parallel);
+}

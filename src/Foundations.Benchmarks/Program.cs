@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+using Foundations.Benchmarks;
+
+// `-- compare` times our kernel against NumPy and PyTorch; anything else goes to BenchmarkDotNet,
+// e.g. `-- --filter *Gemm*`.
+if (args.Length > 0 && args[0] == "compare")
+    return Compare.Run(args[1..]);
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

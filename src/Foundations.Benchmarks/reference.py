@@ -1,0 +1,102 @@
+"""Reference timings for `dotnet run -c Release --project src/Foundations.Benchmarks -- compare`.
+
+Run with Debian's interpreter, which has the python3-numpy and python3-torch packages:
+
+    /usr/bin/python3 reference.py --threads 2 --workloads '[{"name": "5x784x10", "kind": "matmul", "m": 5, "k": 784, "n": 10}]'
+
+For each workload it times NumPy's `a @ b` (OpenBLAS, when libopenblas0-pthread is installed)
+and `torch.matmul(a, b)` with the same protocol as the C# side (warm up, then the best and median
+of up to 31 samples, each sample long enough to dwarf the timer), and prints one JSON object.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+import torch
+
+WARMUP_SECONDS = 0.5
+MIN_SAMPLE_SECONDS = 0.002
+MAX_SAMPLES = 31
+MAX_SECONDS_PER_WORKLOAD = 4.0
+
+
+def time_call(call):
+    """Per-call seconds: (best, median, samples, calls per sample)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < WARMUP_SECONDS:
+        call()
+
+    begin = time.perf_counter()
+    call()
+    one = max(time.perf_counter() - begin, 1e-9)
+    batch = max(1, int(MIN_SAMPLE_SECONDS / one) + 1)
+
+    samples = []
+    deadline = time.perf_counter() + MAX_SECONDS_PER_WORKLOAD
+    while len(samples) < MAX_SAMPLES and (len(samples) < 5 or time.perf_counter() < deadline):
+        begin = time.perf_counter()
+        for _ in range(batch):
+            call()
+        samples.append((time.perf_counter() - begin) / batch)
+    return min(samples), statistics.median(samples), len(samples), batch
+
+
+def matmul_calls(spec):
+    """The same product for NumPy and for torch; operands are float32, row-major, uniform in [-1, 1)."""
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, (spec["m"], spec["k"])).astype(np.float32)
+    b = rng.uniform(-1, 1, (spec["k"], spec["n"])).astype(np.float32)
+    ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+    return {"numpy": lambda: a @ b, "torch": lambda: torch.matmul(ta, tb)}
+
+
+def training_step_calls(spec):
+    """Hook for the training-step row: one forward + backward + SGD step of the 784-50-1 MSE model
+    on a batch of 256, written the same way as the C# row it is compared with."""
+    raise NotImplementedError("the training-step row is not wired up yet")
+
+
+KINDS = {"matmul": matmul_calls, "training_step": training_step_calls}
+
+
+def blas_description():
+    try:
+        blas = ctypes.CDLL("libblas.so.3")
+        blas.openblas_get_config.restype = ctypes.c_char_p
+        return f"{blas.openblas_get_config().decode()}, {blas.openblas_get_num_threads()} threads"
+    except (OSError, AttributeError):
+        return "not OpenBLAS"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--workloads", required=True, help="JSON list of {name, kind, ...}")
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    results = {"numpy": {}, "torch": {}}
+    for spec in json.loads(args.workloads):
+        for library, call in KINDS[spec["kind"]](spec).items():
+            best, median, samples, batch = time_call(call)
+            results[library][spec["name"]] = {
+                "best_us": best * 1e6, "median_us": median * 1e6, "samples": samples, "batch": batch}
+
+    print(json.dumps({
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "blas": blas_description(),
+        "results": results,
+    }))
+
+
+if __name__ == "__main__":
+    main()
