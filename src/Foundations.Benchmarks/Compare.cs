@@ -32,7 +32,7 @@ public static class Compare
         int rounds = args is ["--rounds", var count] ? int.Parse(count, CultureInfo.InvariantCulture) : 3;
         int threads = Environment.ProcessorCount;
         var workloads = MatMulShape.All.Select(MatMul).ToList();
-        if (TrainingStep() is { } step) workloads.Add(step);
+        workloads.Add(TrainingStep());
 
         Console.WriteLine($"{CpuName()}, {threads} cores, {RuntimeInformation.FrameworkDescription}, " +
             $"AVX2+FMA kernel: {System.Runtime.Intrinsics.X86.Fma.IsSupported}");
@@ -70,11 +70,20 @@ public static class Compare
         new JsonObject { ["name"] = shape.ToString(), ["kind"] = "matmul", ["m"] = shape.M, ["k"] = shape.K, ["n"] = shape.N });
 
     /// <summary>
-    /// Hook for the training-step row: one forward + backward + SGD step of the 784-50-1 MSE model
-    /// on a batch of 256, with Spec <c>{"name": ..., "kind": "training_step"}</c>, which reference.py
-    /// times in <c>training_step_calls</c>. Returns null until the layer API is in place.
+    /// One forward + backward + SGD step of the 784-50-1 MSE model on a batch of 256; reference.py
+    /// builds the same model in PyTorch (NumPy has no autograd, so that column stays empty).
     /// </summary>
-    private static Workload? TrainingStep() => null;
+    private static Workload TrainingStep()
+    {
+        var step = new TrainingStep();
+        return new Workload("train step 784-50-1, batch 256", Benchmarks.TrainingStep.Flops, () => step.Run(), null,
+            new JsonObject
+            {
+                ["name"] = "train step 784-50-1, batch 256", ["kind"] = "training_step",
+                ["batch"] = Benchmarks.TrainingStep.Batch, ["inputs"] = Benchmarks.TrainingStep.Inputs,
+                ["hidden"] = Benchmarks.TrainingStep.Hidden, ["lr"] = Benchmarks.TrainingStep.LearningRate,
+            });
+    }
 
     private static string CpuName() =>
         File.Exists("/proc/cpuinfo")
@@ -144,7 +153,7 @@ public static class Compare
     {
         string[] header =
         [
-            "shape (m x k x n)", $"ours {threads}T us", "GFLOPS", "ours 1T us", "GFLOPS",
+            "workload (m x k x n)", $"ours {threads}T us", "GFLOPS", "ours 1T us", "GFLOPS",
             "numpy us", "GFLOPS", "torch us", "GFLOPS", "ours/numpy thru", "torch/ours time",
         ];
         var rows = new List<string[]> { header };

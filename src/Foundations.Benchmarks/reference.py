@@ -57,9 +57,22 @@ def matmul_calls(spec):
 
 
 def training_step_calls(spec):
-    """Hook for the training-step row: one forward + backward + SGD step of the 784-50-1 MSE model
-    on a batch of 256, written the same way as the C# row it is compared with."""
-    raise NotImplementedError("the training-step row is not wired up yet")
+    """One forward + backward + SGD step of the 784-50-1 MSE model, the idiomatic PyTorch way.
+    The images do not require grad, so autograd skips their gradient, as the C# side does."""
+    torch.manual_seed(0)
+    x = torch.randn(spec["batch"], spec["inputs"])
+    y = torch.randn(spec["batch"])
+    model = torch.nn.Sequential(
+        torch.nn.Linear(spec["inputs"], spec["hidden"]), torch.nn.ReLU(), torch.nn.Linear(spec["hidden"], 1))
+    sgd = torch.optim.SGD(model.parameters(), lr=spec["lr"])
+
+    def step():
+        loss = torch.nn.functional.mse_loss(model(x).squeeze(-1), y)
+        sgd.zero_grad(set_to_none=True)
+        loss.backward()
+        sgd.step()
+
+    return {"torch": step}
 
 
 KINDS = {"matmul": matmul_calls, "training_step": training_step_calls}
