@@ -10,7 +10,7 @@ public sealed class Relu : Module
     protected override Tensor Compute(Tensor inp)
     {
         var result = BufferLike(ref output, inp);
-        Kernels.MapInto(inp, new ClampMinOp(), result);
+        Kernels.MapInto(inp, new Tensor.ClampMinOp(0f), result);
         return result;
     }
 
@@ -21,12 +21,6 @@ public sealed class Relu : Module
         var grad = BufferLike(ref inputGradient, inp);
         Kernels.ZipInto(inp, outGrad, new GateOp(), grad, "Relu.Backward");
         inp.Grad = grad;
-    }
-
-    private readonly struct ClampMinOp : IUnaryOp
-    {
-        public float Apply(float x) => float.IsNaN(x) ? x : MathF.Max(x, 0f);
-        public Vector<float> Apply(Vector<float> x) => Vector.ConditionalSelect(Vector.Equals(x, x), Vector.Max(x, Vector<float>.Zero), x);
     }
 
     // (inp > 0) * outGrad, in one pass.

@@ -153,7 +153,7 @@ public sealed partial class Tensor
         }
     }
 
-    private readonly struct ClampMinOp(float min) : IUnaryOp
+    internal readonly struct ClampMinOp(float min) : IUnaryOp
     {
         // NaN stays NaN, as in PyTorch, so a diverging network is not hidden.
         public float Apply(float x) => float.IsNaN(x) ? x : MathF.Max(x, min);
