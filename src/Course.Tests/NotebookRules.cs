@@ -1,0 +1,293 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Course.Tests;
+
+/// <summary>
+/// The rules every course notebook follows (see the notebook conventions), each a pure function from a
+/// notebook to the list of what breaks it, so a test can feed it a bad sample as easily as a real file.
+/// An empty list means the notebook keeps the rule.
+/// </summary>
+public static partial class NotebookRules
+{
+    public const string KernelName = ".net-csharp";
+    public const int ChapterCount = 6;
+
+    public static IReadOnlyList<string> KernelMetadata(NotebookDocument nb)
+    {
+        var problems = new List<string>();
+        Expect(nb.MetadataString("kernelspec.name"), KernelName, "metadata.kernelspec.name", problems);
+        Expect(nb.MetadataString("kernelspec.language"), "C#", "metadata.kernelspec.language", problems);
+        Expect(nb.MetadataString("language_info.name"), "C#", "metadata.language_info.name", problems);
+        Expect(nb.MetadataString("polyglot_notebook.kernelInfo.defaultKernelName"), "csharp",
+            "metadata.polyglot_notebook.kernelInfo.defaultKernelName", problems);
+        var items = (nb.Metadata["polyglot_notebook"]?["kernelInfo"]?["items"] as JsonArray) ?? [];
+        if (!items.Any(i => i?["name"]?.GetValue<string>() == "csharp" && i["languageName"]?.GetValue<string>() == "C#"))
+            problems.Add("metadata.polyglot_notebook.kernelInfo.items has no {\"name\": \"csharp\", \"languageName\": \"C#\"} entry");
+        return problems;
+    }
+
+    public static IReadOnlyList<string> CellLanguage(NotebookDocument nb)
+    {
+        var problems = new List<string>();
+        foreach (var cell in nb.CodeCells)
+        {
+            var language = cell.Metadata["dotnet_interactive"]?["language"]?.GetValue<string>();
+            var kernel = cell.Metadata["polyglot_notebook"]?["kernelName"]?.GetValue<string>();
+            if (language != "csharp" || kernel != "csharp")
+                problems.Add($"{cell.Label} \"{cell.Summary}\": metadata needs dotnet_interactive.language and polyglot_notebook.kernelName "
+                    + $"= \"csharp\" (found {language ?? "nothing"} and {kernel ?? "nothing"})");
+        }
+        return problems;
+    }
+
+    public static IReadOnlyList<string> NoOutputs(NotebookDocument nb)
+    {
+        var problems = new List<string>();
+        foreach (var cell in nb.CodeCells)
+        {
+            if (cell.Outputs is { Count: > 0 }) problems.Add($"{cell.Label} \"{cell.Summary}\" has {cell.Outputs.Count} committed output(s)");
+            if (cell.ExecutionCount is not null) problems.Add($"{cell.Label} \"{cell.Summary}\" has execution_count {cell.ExecutionCount.ToJsonString()}, not null");
+        }
+        return problems;
+    }
+
+    /// <summary>nbformat 4.5 or later, where every cell carries a unique id.</summary>
+    public static IReadOnlyList<string> Format(NotebookDocument nb)
+    {
+        var problems = new List<string>();
+        var major = nb.Root["nbformat"]?.GetValue<int>();
+        var minor = nb.Root["nbformat_minor"]?.GetValue<int>();
+        if (major != 4) problems.Add($"nbformat is {major?.ToString() ?? "missing"}, not 4");
+        if (minor is null or < 5) problems.Add($"nbformat_minor is {minor?.ToString() ?? "missing"}; cell ids need 4.5 or later");
+        foreach (var cell in nb.Cells.Where(c => string.IsNullOrEmpty(c.Id)))
+            problems.Add($"{cell.Label} \"{cell.Summary}\" has no id");
+        foreach (var group in nb.Cells.Where(c => !string.IsNullOrEmpty(c.Id)).GroupBy(c => c.Id).Where(g => g.Count() > 1))
+            problems.Add($"cell id {group.Key} is used by cells {string.Join(", ", group.Select(c => c.Index))}");
+        foreach (var cell in nb.Cells.Where(c => c.Type is not ("code" or "markdown" or "raw")))
+            problems.Add($"{cell.Label} has cell_type \"{cell.Type}\"");
+        return problems;
+    }
+
+    /// <summary>
+    /// Every path the notebook names stays inside the repository: #r, #load and #!import paths, string
+    /// literals that start with "/", "~/" or "..", Windows drive paths, and relative markdown links.
+    /// Relative paths resolve from the notebook's folder, as the kernel resolves them. Linux's /proc and
+    /// /sys are allowed: they describe the machine the notebook runs on (e.g. its CPU, for a timing
+    /// cell) and exist on every Linux machine, unlike a file someone left in their home folder.
+    /// </summary>
+    public static IReadOnlyList<string> PathsStayInRepository(NotebookDocument nb, string notebookDirectory, string repositoryRoot)
+    {
+        var problems = new List<string>();
+        void CheckPath(NotebookCell cell, string path, string kind)
+        {
+            if (path.StartsWith("/proc/", StringComparison.Ordinal) || path.StartsWith("/sys/", StringComparison.Ordinal)) return;
+            if (path.StartsWith('/') || path.StartsWith("~/", StringComparison.Ordinal))
+            {
+                problems.Add($"{cell.Label}: {kind} \"{path}\" is an absolute path on one machine; use a path relative to notebooks/");
+                return;
+            }
+            var full = Path.GetFullPath(Path.Combine(notebookDirectory, path.Replace('\\', '/')));
+            if (!Repo.Contains(repositoryRoot, full))
+                problems.Add($"{cell.Label}: {kind} \"{path}\" resolves to {full}, outside the repository");
+        }
+
+        foreach (var cell in nb.Cells)
+        {
+            foreach (Match drive in DrivePath().Matches(cell.Source))
+                problems.Add($"{cell.Label}: \"{drive.Value}...\" is a Windows drive path");
+            if (cell.IsMarkdown)
+            {
+                foreach (Match link in MarkdownLink().Matches(cell.Source))
+                {
+                    var target = link.Groups["target"].Value;
+                    if (!UriScheme().IsMatch(target) && !target.StartsWith('#')) CheckPath(cell, target.Split('#')[0], "link");
+                }
+                continue;
+            }
+            if (!cell.IsCode) continue;
+            foreach (Match directive in PathDirective().Matches(cell.Source))
+            {
+                var path = directive.Groups["path"].Value;
+                if (!path.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase)) CheckPath(cell, path, directive.Groups["kind"].Value);
+            }
+            foreach (var literal in StringLiterals(cell.Source))
+            {
+                if (AbsolutePathLiteral().IsMatch(literal) || literal == ".." || literal.StartsWith("../", StringComparison.Ordinal)
+                    || literal.StartsWith("..\\", StringComparison.Ordinal))
+                    CheckPath(cell, literal, "string");
+            }
+        }
+        return problems.Distinct().ToList();
+    }
+
+    /// <summary>Every #r "nuget: Name, Version" names a version, and exactly the one Directory.Packages.props pins.</summary>
+    public static IReadOnlyList<string> NuGetPins(NotebookDocument nb, IReadOnlyDictionary<string, string> pinned)
+    {
+        var problems = new List<string>();
+        foreach (var cell in nb.CodeCells)
+        {
+            foreach (Match reference in NuGetReference().Matches(cell.Source))
+            {
+                var name = reference.Groups["name"].Value.Trim();
+                var version = reference.Groups["version"].Success ? reference.Groups["version"].Value.Trim() : "";
+                if (version.Length == 0)
+                    problems.Add($"{cell.Label}: #r \"nuget: {name}\" names no version; pin the one in Directory.Packages.props");
+                else if (!pinned.TryGetValue(name, out var expected))
+                    problems.Add($"{cell.Label}: {name} is not in Directory.Packages.props; add it there and pin the same version here");
+                else if (version != expected)
+                    problems.Add($"{cell.Label}: #r \"nuget: {name}, {version}\" but Directory.Packages.props pins {expected}");
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// The library built from src/ is loaded before anything else runs: the first code cell that #r's
+    /// Foundations.dll from src/ is the first code cell, or the second after a cell that only builds that
+    /// library when it is missing.
+    /// </summary>
+    public static IReadOnlyList<string> LoadsLibraryFirst(NotebookDocument nb, string notebookDirectory, string repositoryRoot)
+    {
+        var code = nb.CodeCells.ToList();
+        var source = Path.Combine(repositoryRoot, "src");
+        int loading = code.FindIndex(cell => PathDirective().Matches(cell.Source).Any(m =>
+            m.Groups["kind"].Value == "#r"
+            && Path.GetFileName(m.Groups["path"].Value) == "Foundations.dll"
+            && Repo.Contains(source, Path.GetFullPath(Path.Combine(notebookDirectory, m.Groups["path"].Value)))));
+        if (loading < 0) return ["no code cell has #r \"../src/.../Foundations.dll\" (the library built from src/)"];
+        if (loading > 1)
+            return [$"the library is loaded in {code[loading].Label}, after {loading} other code cells; load it first"];
+        if (loading == 1 && !code[0].Source.Contains("../src/", StringComparison.Ordinal))
+            return [$"{code[0].Label} \"{code[0].Summary}\" runs before the library is loaded, and is not the cell that builds src/"];
+        return [];
+    }
+
+    /// <summary>Tensor.ManualSeed is called no later than the first cell that draws random numbers.</summary>
+    public static IReadOnlyList<string> SeedsGenerator(NotebookDocument nb)
+    {
+        var code = nb.CodeCells.ToList();
+        int seed = code.FindIndex(c => ManualSeed().IsMatch(c.Source));
+        if (seed < 0) return ["no code cell calls Tensor.ManualSeed(...), so the notebook's numbers change from run to run"];
+        int random = code.FindIndex(c => RandomDraw().IsMatch(c.Source));
+        if (random >= 0 && random < seed)
+            return [$"{code[random].Label} \"{code[random].Summary}\" draws random numbers before the generator is seeded in {code[seed].Label}"];
+        return [];
+    }
+
+    public static IReadOnlyList<string> HasCheck(NotebookDocument nb) =>
+        nb.CodeCells.Any(c => CheckCall().IsMatch(c.Source)) ? [] : ["no code cell calls Check.TestClose / Check.That / Check.Compare"];
+
+    public static IReadOnlyList<string> PlotsLayerStats(NotebookDocument nb) =>
+        nb.CodeCells.Any(c => LayerStatsCall().IsMatch(c.Source)) ? [] : ["no code cell calls Charts.LayerStats(...) or Charts.OverSteps(...)"];
+
+    /// <summary>The last heading of the notebook opens its questions or exercises.</summary>
+    public static IReadOnlyList<string> EndsWithQuestions(NotebookDocument nb)
+    {
+        var headings = nb.MarkdownCells
+            .SelectMany(c => Heading().Matches(FencedBlock().Replace(c.Source, "")).Select(m => m.Groups["text"].Value.Trim()))
+            .ToList();
+        if (headings.Count == 0) return ["the notebook has no markdown headings"];
+        var last = headings[^1];
+        return QuestionsHeading().IsMatch(last) ? [] : [$"the last heading is \"{last}\", not a Questions / Exercises section"];
+    }
+
+    /// <summary>The first cell is the markdown heading "# Chapter N ..." with N the file's number.</summary>
+    public static IReadOnlyList<string> ChapterHeading(NotebookDocument nb)
+    {
+        var number = FileNumber().Match(nb.Name);
+        var first = nb.Cells.FirstOrDefault();
+        if (first is null || !first.IsMarkdown) return ["the first cell is not a markdown cell with the chapter title"];
+        var title = ChapterTitle().Match(first.Source);
+        if (!title.Success) return [$"the first cell starts \"{first.Summary}\", not \"# Chapter N — Title\""];
+        if (number.Success && int.Parse(title.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture) != int.Parse(number.Value, System.Globalization.CultureInfo.InvariantCulture))
+            return [$"the title says chapter {title.Groups["n"].Value} but the file is numbered {number.Value}"];
+        return [];
+    }
+
+    /// <summary>The notebook files are NN_name.ipynb, numbered 01 to 06 with no gap or repeat.</summary>
+    public static IReadOnlyList<string> Numbering(IEnumerable<string> fileNames)
+    {
+        var problems = new List<string>();
+        var numbers = new List<int>();
+        foreach (var name in fileNames)
+        {
+            var match = NotebookFileName().Match(name);
+            if (!match.Success) problems.Add($"{name} is not named NN_name.ipynb (two digits, lower-case words joined by _)");
+            else numbers.Add(int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        numbers.Sort();
+        var expected = Enumerable.Range(1, ChapterCount).ToList();
+        if (!numbers.SequenceEqual(expected))
+            problems.Add($"the notebooks are numbered [{string.Join(", ", numbers.Select(n => n.ToString("00", System.Globalization.CultureInfo.InvariantCulture)))}], "
+                + $"expected exactly 01 to {ChapterCount:00}");
+        return problems;
+    }
+
+    /// <summary>The contents of the C# string literals in <paramref name="code"/> (regular, verbatim and interpolated; raw literals are skipped).</summary>
+    public static IEnumerable<string> StringLiterals(string code)
+    {
+        var withoutChars = CharLiteral().Replace(code, "' '");
+        foreach (Match m in StringLiteral().Matches(withoutChars))
+            yield return m.Groups["verbatim"].Success ? m.Groups["verbatim"].Value.Replace("\"\"", "\"", StringComparison.Ordinal) : m.Groups["regular"].Value;
+    }
+
+    private static void Expect(string? actual, string expected, string what, List<string> problems)
+    {
+        if (actual != expected) problems.Add($"{what} is {(actual is null ? "missing" : $"\"{actual}\"")}, expected \"{expected}\"");
+    }
+
+    [GeneratedRegex(@"^\s*(?<kind>#r|#load|#!import)\s+""(?<path>[^""]+)""", RegexOptions.Multiline)]
+    private static partial Regex PathDirective();
+
+    [GeneratedRegex(@"^\s*#r\s+""nuget:\s*(?<name>[^,""]+)(,\s*(?<version>[^""]*))?""", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex NuGetReference();
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Z]:\\\\?[A-Za-z0-9_.]")]
+    private static partial Regex DrivePath();
+
+    [GeneratedRegex(@"\]\((?<target>[^)\s]+)(\s+""[^""]*"")?\)")]
+    private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9+.-]*:")]
+    private static partial Regex UriScheme();
+
+    [GeneratedRegex(@"^(/[A-Za-z0-9._~-]|~/)\S*$")]
+    private static partial Regex AbsolutePathLiteral();
+
+    [GeneratedRegex(@"'(?:[^'\\\r\n]|\\[^\r\n]{1,6})'")]
+    private static partial Regex CharLiteral();
+
+    [GeneratedRegex(@"(?:\$@|@\$|@)""(?<verbatim>(?:[^""]|"""")*)""|(?<!"")\$?""(?<regular>(?:[^""\\\r\n]|\\.)*)""")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"\bTensor\.ManualSeed\s*\(")]
+    private static partial Regex ManualSeed();
+
+    [GeneratedRegex(@"\b(Tensor\.)?(Randn|Rand)\s*\(|\bInit\.\w+\s*\(|\bnew\s+Lin\s*\(\s*\d")]
+    private static partial Regex RandomDraw();
+
+    [GeneratedRegex(@"\bCheck\.(TestClose|That|Compare)\s*\(")]
+    private static partial Regex CheckCall();
+
+    [GeneratedRegex(@"\bCharts\.(LayerStats|OverSteps)\s*\(")]
+    private static partial Regex LayerStatsCall();
+
+    [GeneratedRegex(@"^#{1,6}\s+(?<text>.+)$", RegexOptions.Multiline)]
+    private static partial Regex Heading();
+
+    [GeneratedRegex(@"^(```|~~~).*?^(```|~~~)", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex FencedBlock();
+
+    [GeneratedRegex(@"\b(Questions?|Exercises?)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex QuestionsHeading();
+
+    [GeneratedRegex(@"^(?<n>\d{2})_[a-z0-9]+(_[a-z0-9]+)*\.ipynb$")]
+    private static partial Regex NotebookFileName();
+
+    [GeneratedRegex(@"^\d{2}(?=_)")]
+    private static partial Regex FileNumber();
+
+    [GeneratedRegex(@"^#\s+Chapter\s+(?<n>\d+)\b")]
+    private static partial Regex ChapterTitle();
+}

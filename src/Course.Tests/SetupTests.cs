@@ -1,0 +1,154 @@
+namespace Course.Tests;
+
+/// <summary>
+/// The one-command set-up and its pins: the devcontainer, the README's commands, the SDK, the kernel
+/// tool, the lock files and the package sources. Each check runs on the real file and on a bad sample.
+/// </summary>
+public sealed class SetupTests
+{
+    private static void NoProblems(IReadOnlyList<string> problems, string what) =>
+        Assert.True(problems.Count == 0, $"{what}:\n - " + string.Join("\n - ", problems));
+
+    private static void Rejects(IReadOnlyList<string> problems, string expected) =>
+        Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+
+    private const string GoodDevcontainer = """
+        // A comment, as VS Code writes them.
+        {
+          "name": "sample",
+          "image": "mcr.microsoft.com/devcontainers/base:2.2.3-bookworm",
+          "features": {
+            "ghcr.io/devcontainers/features/dotnet:2": { "version": "10.0.401" },
+            "ghcr.io/devcontainers/features/node:1": { "version": "20.20.2" }, /* trailing comma next */
+          },
+          "customizations": { "vscode": { "extensions": [
+            "ms-dotnettools.dotnet-interactive-vscode", "ms-toolsai.jupyter", "ms-dotnettools.csdevkit"
+          ] } },
+          "postCreateCommand": ".ci/setup"
+        }
+        """;
+
+    private static string SdkVersion => RepoRules.SdkVersion(Repo.Read("global.json")) ?? "";
+
+    [Fact]
+    public void Devcontainer_IsPinnedWithTheExtensionsAndRunsTheSetup() =>
+        NoProblems(RepoRules.Devcontainer(Repo.Read(".devcontainer", "devcontainer.json"), SdkVersion), ".devcontainer/devcontainer.json");
+
+    [Fact]
+    public void Devcontainer_RuleAcceptsAGoodSampleAndRejectsBadOnes()
+    {
+        Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer, "10.0.401"));
+        Rejects(RepoRules.Devcontainer("{ \"image\": ", "10.0.401"), "does not parse");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("base:2.2.3-bookworm", "base:latest", StringComparison.Ordinal), "10.0.401"), "does not pin a version");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("base:2.2.3-bookworm", "base", StringComparison.Ordinal), "10.0.401"), "has no tag");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("base:2.2.3-bookworm", "base:bookworm", StringComparison.Ordinal), "10.0.401"), "does not pin a version");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"ms-toolsai.jupyter\", ", "", StringComparison.Ordinal), "10.0.401"), "lacks ms-toolsai.jupyter");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"ms-dotnettools.dotnet-interactive-vscode\", ", "", StringComparison.Ordinal), "10.0.401"), "lacks ms-dotnettools.dotnet-interactive-vscode");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(", \"ms-dotnettools.csdevkit\"", "", StringComparison.Ordinal), "10.0.401"), "lacks a C# extension");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "\"dotnet restore\"", StringComparison.Ordinal), "10.0.401"), "should run .ci/setup");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "\".ci/setup-old\"", StringComparison.Ordinal), "10.0.401"), "should run .ci/setup");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"20.20.2\"", "\"lts\"", StringComparison.Ordinal), "10.0.401"), "pin an exact version");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer, "10.0.100"), "global.json pins 10.0.100");
+        Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "[\"bash\", \".ci/setup\"]", StringComparison.Ordinal), "10.0.401"));
+        Assert.Empty(RepoRules.ImagePinned("mcr.microsoft.com/devcontainers/base@sha256:9a5942e64b35c5497c591b9bf177f4a3002d43440bf0a5e1a14fc34667b1a5c1"));
+        Assert.Empty(RepoRules.ImagePinned("localhost:5000/course:1.2"));
+        Assert.NotEmpty(RepoRules.ImagePinned("localhost:5000/course"));
+    }
+
+    [Fact]
+    public void Readme_ShowsBothCommandsInACodeBlock() =>
+        NoProblems(RepoRules.ReadmeCommands(Repo.Read("README.md")), "README.md");
+
+    [Fact]
+    public void Readme_RuleRejectsCommandsOutsideACodeBlock()
+    {
+        const string good = "Set-up is `.ci/setup`.\n\n```bash\n.ci/handouts   # build\n.ci/test\n```\n";
+        Assert.Empty(RepoRules.ReadmeCommands(good));
+        Rejects(RepoRules.ReadmeCommands("Run `.ci/setup`, then `.ci/handouts` and `.ci/test`.\n"), "no fenced code block");
+        Rejects(RepoRules.ReadmeCommands(good.Replace(".ci/test\n", "dotnet test\n", StringComparison.Ordinal)), "running .ci/test");
+        Rejects(RepoRules.ReadmeCommands(good.Replace("Set-up is `.ci/setup`.", "", StringComparison.Ordinal)), "never names the set-up command");
+    }
+
+    [Fact]
+    public void GlobalJson_PinsAnExactSdk() => NoProblems(RepoRules.GlobalJson(Repo.Read("global.json")), "global.json");
+
+    [Fact]
+    public void GlobalJson_RuleRejectsLooseSdkVersions()
+    {
+        Assert.Empty(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0.401\", \"rollForward\": \"latestPatch\"}}"));
+        Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0.401\", \"rollForward\": \"latestMajor\"}}"), "rollForward");
+        Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0\"}}"), "not an exact");
+        Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"9.0.300\"}}"), "not an exact");
+        Rejects(RepoRules.GlobalJson("{}"), "no \"sdk\"");
+    }
+
+    [Fact]
+    public void ToolManifest_PinsTheKernel() =>
+        NoProblems(RepoRules.ToolManifest(Repo.Read(".config", "dotnet-tools.json")), ".config/dotnet-tools.json");
+
+    [Fact]
+    public void ToolManifest_RuleRejectsAnotherKernelVersion()
+    {
+        const string good = "{\"version\": 1, \"isRoot\": true, \"tools\": {\"microsoft.dotnet-interactive\": {\"version\": \"1.0.712001\", \"commands\": [\"dotnet-interactive\"], \"rollForward\": false}}}";
+        Assert.Empty(RepoRules.ToolManifest(good));
+        Rejects(RepoRules.ToolManifest(good.Replace("1.0.712001", "1.0.611002", StringComparison.Ordinal)), "expected 1.0.712001");
+        Rejects(RepoRules.ToolManifest(good.Replace("\"rollForward\": false", "\"rollForward\": true", StringComparison.Ordinal)), "rollForward true");
+        Rejects(RepoRules.ToolManifest("{\"version\": 1, \"tools\": {}}"), "does not list");
+    }
+
+    [Fact]
+    public void RunScript_CallsTheTestCommand() => NoProblems(RepoRules.RunCallsTest(Repo.Read(".ci", "run")), ".ci/run");
+
+    [Fact]
+    public void RunScript_RuleRejectsAScriptThatOnlyMentionsIt()
+    {
+        Assert.Empty(RepoRules.RunCallsTest("#!/usr/bin/env bash\n.ci/test 2>&1 | tee log\n"));
+        Rejects(RepoRules.RunCallsTest("#!/usr/bin/env bash\n# runs .ci/test\ndotnet test\n"), "never runs .ci/test");
+        Rejects(RepoRules.RunCallsTest("#!/usr/bin/env bash\n.ci/testing\n"), "never runs .ci/test");
+    }
+
+    [Fact]
+    public void Projects_HaveLockFilesAndAreInTheSolution() =>
+        NoProblems(RepoRules.ProjectsLockedAndListed(Repo.Projects(), f => File.Exists(Repo.PathOf(f)), Repo.Read("Foundations.slnx")), "projects");
+
+    [Fact]
+    public void Projects_RuleRejectsAMissingLockFileOrSolutionEntry()
+    {
+        const string solution = "<Solution><Folder Name=\"/src/\"><Project Path=\"src/A/A.csproj\" /></Folder></Solution>";
+        Assert.Empty(RepoRules.ProjectsLockedAndListed(["src/A/A.csproj"], f => f == "src/A/packages.lock.json", solution));
+        Rejects(RepoRules.ProjectsLockedAndListed(["src/A/A.csproj"], _ => false, solution), "has no src/A/packages.lock.json");
+        Rejects(RepoRules.ProjectsLockedAndListed(["src/A/A.csproj", "src/B/B.csproj"], _ => true, solution), "src/B/B.csproj is not in Foundations.slnx");
+    }
+
+    [Fact]
+    public void NuGetConfig_MapsEveryPackageToADeclaredSource() => NoProblems(RepoRules.NuGetSourceMapping(Repo.Read("nuget.config")), "nuget.config");
+
+    [Fact]
+    public void NuGetConfig_RuleRejectsAConfigWithoutSourceMapping()
+    {
+        const string good = """
+            <configuration>
+              <packageSources><clear /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources>
+              <packageSourceMapping><packageSource key="nuget.org"><package pattern="*" /></packageSource></packageSourceMapping>
+            </configuration>
+            """;
+        Assert.Empty(RepoRules.NuGetSourceMapping(good));
+        var start = good.IndexOf("<packageSourceMapping>", StringComparison.Ordinal);
+        var end = good.IndexOf("</packageSourceMapping>", StringComparison.Ordinal) + "</packageSourceMapping>".Length;
+        Rejects(RepoRules.NuGetSourceMapping(good.Remove(start, end - start)), "no <packageSourceMapping>");
+        Rejects(RepoRules.NuGetSourceMapping(good.Replace("<clear />", "", StringComparison.Ordinal)), "<clear />");
+        Rejects(RepoRules.NuGetSourceMapping(good.Replace("packageSource key=\"nuget.org\"", "packageSource key=\"myget\"", StringComparison.Ordinal)), "\"myget\", which <packageSources> does not declare");
+    }
+
+    [Fact]
+    public void PackageVersions_AreExact() => NoProblems(RepoRules.PackageVersionsExact(Repo.Read("Directory.Packages.props")), "Directory.Packages.props");
+
+    [Fact]
+    public void PackageVersions_RuleRejectsRangesAndWildcards()
+    {
+        static string Props(string version) => $"<Project><ItemGroup><PackageVersion Include=\"X\" Version=\"{version}\" /></ItemGroup></Project>";
+        Assert.Empty(RepoRules.PackageVersionsExact(Props("1.0.0-beta.26120.1")));
+        Rejects(RepoRules.PackageVersionsExact(Props("5.*")), "X has version \"5.*\"");
+        Rejects(RepoRules.PackageVersionsExact(Props("[5.0.0,6.0.0)")), "X has version");
+    }
+}
