@@ -88,16 +88,26 @@ public sealed class HandoutFormatterTests
     }
 
     [Fact]
-    public void LayerStats_DrawsTheLastStepOnePerName()
+    public void LayerStats_DrawsTheLastStepAsOneLineLabelledByLayer()
     {
         var stats = new[]
         {
             new LayerStat(0, 0, "lin", 5, 5), new LayerStat(1, 0, "lin", 1, 2), new LayerStat(1, 1, "relu", 0.5, 0.7),
         };
         var html = ChartHtml.Render(Charts.LayerStats(stats, "stats"));
-        Assert.Contains("\"name\":\"lin\"", html);
-        Assert.Contains("\"name\":\"relu\"", html);
+        Assert.Equal(2, Regex.Matches(html, "\"name\":\"activations\"").Count);
+        Assert.Contains("\"text\":[\"lin\",\"relu\"]", html);
         Assert.DoesNotContain("5.0", html);
+    }
+
+    [Fact]
+    public void LayerStats_DrawsOneLinePerScheme()
+    {
+        IReadOnlyList<LayerStat> Stack(string name) => [new(0, 0, name, 0, 1), new(0, 1, name, 0, 2)];
+        var html = ChartHtml.Render(Charts.LayerStats("schemes", true, ("plain", Stack("lin")), ("kaiming", Stack("lin"))));
+        Assert.Equal(2, Regex.Matches(html, "\"name\":\"plain\"").Count);
+        Assert.Equal(2, Regex.Matches(html, "\"name\":\"kaiming\"").Count);
+        Assert.Contains("\"exponentformat\":\"power\"", html);
     }
 
     [Fact]
