@@ -161,4 +161,60 @@ public sealed class HandoutFormatterTests
         Assert.DoesNotContain("[4, :, :]", html);
         Assert.Contains("2 more slices", html);
     }
+
+    [Fact]
+    public void TensorHtml_RoundsHalfwayValuesAsToStringDoes()
+    {
+        var tensor = Tensor.From(0.03125f, 1f);
+        Assert.Equal("tensor([0.0312, 1.0000])", tensor.ToString());
+        var html = TensorHtml.Render(tensor);
+        Assert.Contains(">0.0312<", html);
+        Assert.DoesNotContain("0.0313", html);
+    }
+
+    [Fact]
+    public void TensorHtml_ElidesADimensionOfSevenAsToStringDoes()
+    {
+        var html = TensorHtml.Render(Tensor.Arange(7));
+        Assert.Equal(7, Regex.Matches(html, "<td").Count);
+        Assert.Contains(">…<", html);
+        Assert.DoesNotContain(">3.<", html);
+        Assert.Contains(">6.<", html);
+    }
+
+    private static readonly Dictionary<string, Func<Tensor>> FormatCases = new()
+    {
+        ["halfway"] = () => Tensor.From(0.03125f, 1f),
+        ["whole"] = () => Tensor.From(new float[,] { { 1, 2 }, { -3, 40 } }),
+        ["hundred million"] = () => Tensor.From(1e8f),
+        ["tiny"] = () => Tensor.From(1e-5f, 1f),
+        ["wide"] = () => Tensor.From(0.5f, 2000f),
+        ["non-finite"] = () => Tensor.From(1.5f, float.NaN, float.PositiveInfinity, float.NegativeInfinity),
+        ["scalar"] = () => Tensor.Scalar(3.5f),
+        ["rank 3"] = () => Tensor.Arange(24).Reshape(2, 3, 4),
+        ["summarized, odd value hidden"] = () =>
+        {
+            var t = Tensor.Full(0.5f, 10, 200);
+            t.SetValue(1e-6f, 5, 100);
+            return t;
+        },
+    };
+
+    public static TheoryData<string> FormatCaseNames => [.. FormatCases.Keys];
+
+    /// <summary>Every number in the table is written exactly as ToString writes the same element, in the same order.</summary>
+    [Theory]
+    [MemberData(nameof(FormatCaseNames))]
+    public void TensorHtml_WritesEachCellAsToStringDoes(string name)
+    {
+        var tensor = FormatCases[name]();
+        var text = tensor.ToString();
+        int shapeSuffix = text.IndexOf(", shape=", StringComparison.Ordinal);
+        var printed = Regex.Split(text[..(shapeSuffix < 0 ? text.Length : shapeSuffix)].Replace("tensor(", "").Replace(")", ""), @"[\[\],\s]+")
+            .Where(token => token.Length > 0 && token != "...");
+        var cells = Regex.Matches(TensorHtml.Render(tensor), "<td[^>]*>([^<]*)</td>").Select(m => m.Groups[1].Value)
+            .Where(cell => cell != "…").ToList();
+        Assert.NotEmpty(cells);
+        Assert.Equal(printed, cells);
+    }
 }

@@ -6,7 +6,8 @@ namespace Foundations.Interactive;
 
 /// <summary>
 /// A tensor as a compact HTML table captioned with its shape. Large dimensions show their first
-/// and last <see cref="EdgeItems"/> entries around an ellipsis, like PyTorch's repr.
+/// and last <see cref="EdgeItems"/> entries around an ellipsis, like PyTorch's repr. Each cell reads
+/// as <see cref="Tensor.ToString"/> writes that element: the number style comes from the library.
 /// </summary>
 public static class TensorHtml
 {
@@ -22,22 +23,24 @@ public static class TensorHtml
     public static string Render(Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        var shape = tensor.Shape;
-        var values = tensor.ToArray();
+        // ToString picks one style for the values it prints (at most ~1000 of them); use the same one.
+        var format = Tensor.ElementFormatter(tensor.ShownValues());
         var html = new StringBuilder("<div class=\"foundations-tensor\">");
-        if (shape.Length <= 2)
+        if (tensor.Rank <= 2)
         {
-            AppendMatrix(html, values, 0, shape, "shape " + FormatShape(shape));
+            AppendMatrix(html, tensor, [], format, "shape " + tensor.ShapeString);
         }
         else
         {
             html.Append("<div style=\"font-family:monospace;font-size:85%\">shape ")
-                .Append(FormatShape(shape)).Append(": its leading 2-d slices</div>");
-            int rows = shape[^2], columns = shape[^1], sliceSize = rows * columns;
-            int sliceCount = sliceSize == 0 ? 0 : values.Length / sliceSize;
-            var leading = shape[..^2];
+                .Append(tensor.ShapeString).Append(": its leading 2-d slices</div>");
+            var leading = tensor.Shape[..^2];
+            int sliceCount = tensor.Count == 0 ? 0 : Shapes.Count(leading);
             for (int s = 0; s < Math.Min(sliceCount, MaxSlices); s++)
-                AppendMatrix(html, values, s * sliceSize, [rows, columns], SliceLabel(leading, s));
+            {
+                var index = SliceIndex(leading, s);
+                AppendMatrix(html, tensor, index, format, "[" + string.Join(", ", index) + ", :, :]");
+            }
             if (sliceCount > MaxSlices)
                 html.Append("<div style=\"font-family:monospace;font-size:85%\">… ")
                     .Append((sliceCount - MaxSlices).ToString(CultureInfo.InvariantCulture)).Append(" more slices</div>");
@@ -45,22 +48,30 @@ public static class TensorHtml
         return html.Append("</div>").ToString();
     }
 
-    /// <summary>A 0-, 1- or 2-d block of <paramref name="values"/> starting at <paramref name="start"/>.</summary>
-    private static void AppendMatrix(StringBuilder html, float[] values, int start, int[] shape, string caption)
+    /// <summary>
+    /// The 0-, 1- or 2-d block of <paramref name="tensor"/> under the index prefix <paramref name="leading"/>;
+    /// only the shown cells are read.
+    /// </summary>
+    private static void AppendMatrix(StringBuilder html, Tensor tensor, int[] leading, Func<float, string> format, string caption)
     {
-        int rows = shape.Length == 2 ? shape[0] : 1;
-        int columns = shape.Length switch { 0 => 1, 1 => shape[0], _ => shape[1] };
-        var shownRows = Shown(rows);
-        var shownColumns = Shown(columns);
-        var format = ChooseFormat(shownRows.Where(r => r >= 0)
-            .SelectMany(r => shownColumns.Where(c => c >= 0).Select(c => values[start + r * columns + c])));
+        int rank = tensor.Rank - leading.Length;
+        int rows = rank == 2 ? tensor.Size(-2) : 1;
+        int columns = rank == 0 ? 1 : tensor.Size(-1);
+        float Cell(int r, int c) => rank switch
+        {
+            0 => tensor.GetValue(),
+            1 => tensor.GetValue(c),
+            _ => tensor.GetValue([.. leading, r, c]),
+        };
 
         html.Append("<table style=\"").Append(TableStyle).Append("\"><caption style=\"caption-side:top;text-align:left;color:#666;white-space:nowrap\">")
             .Append(WebUtility.HtmlEncode(caption)).Append("</caption>");
-        if (shape.Length >= 1)
+        var shownRows = Shown(rows);
+        var shownColumns = Shown(columns);
+        if (rank >= 1)
         {
             html.Append("<thead><tr>");
-            if (shape.Length == 2) html.Append("<th></th>");
+            if (rank == 2) html.Append("<th></th>");
             foreach (int c in shownColumns) AppendIndex(html, c);
             html.Append("</tr></thead>");
         }
@@ -68,10 +79,10 @@ public static class TensorHtml
         foreach (int r in shownRows)
         {
             html.Append("<tr>");
-            if (shape.Length == 2) AppendIndex(html, r);
+            if (rank == 2) AppendIndex(html, r);
             foreach (int c in shownColumns)
             {
-                string text = r < 0 || c < 0 ? "…" : FormatValue(values[start + r * columns + c], format);
+                string text = r < 0 || c < 0 ? "…" : format(Cell(r, c));
                 html.Append("<td style=\"").Append(CellStyle).Append("\">").Append(text).Append("</td>");
             }
             html.Append("</tr>");
@@ -83,18 +94,14 @@ public static class TensorHtml
         html.Append("<th style=\"").Append(IndexStyle).Append("\">")
             .Append(index < 0 ? "…" : index.ToString(CultureInfo.InvariantCulture)).Append("</th>");
 
-    /// <summary>The indices shown along a dimension; -1 marks the elided middle.</summary>
+    /// <summary>The indices shown along a dimension, elided as ToString elides a big tensor's; -1 marks the elided middle.</summary>
     internal static List<int> Shown(int size) =>
-        size <= 2 * EdgeItems + 1
+        size <= 2 * EdgeItems
             ? Enumerable.Range(0, size).ToList()
             : [.. Enumerable.Range(0, EdgeItems), -1, .. Enumerable.Range(size - EdgeItems, EdgeItems)];
 
-    /// <summary>PyTorch's spelling: (), (5,), (5, 784).</summary>
-    internal static string FormatShape(int[] shape) =>
-        shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
-
-    /// <summary>The index prefix of slice number <paramref name="slice"/>, e.g. [1, 0, :, :].</summary>
-    private static string SliceLabel(int[] leading, int slice)
+    /// <summary>The leading indices of slice number <paramref name="slice"/> in row-major order, e.g. [1, 0] for [1, 0, :, :].</summary>
+    private static int[] SliceIndex(int[] leading, int slice)
     {
         var index = new int[leading.Length];
         for (int d = leading.Length - 1; d >= 0; d--)
@@ -102,33 +109,6 @@ public static class TensorHtml
             index[d] = slice % leading[d];
             slice /= leading[d];
         }
-        return "[" + string.Join(", ", index) + ", :, :]";
-    }
-
-    private enum NumberFormat { Whole, Fixed, Scientific }
-
-    /// <summary>One style for every shown value, so the columns line up.</summary>
-    private static NumberFormat ChooseFormat(IEnumerable<float> shown)
-    {
-        var finite = shown.Where(float.IsFinite).ToArray();
-        var magnitudes = finite.Select(Math.Abs).Where(v => v != 0).ToArray();
-        if (magnitudes.Length == 0) return NumberFormat.Whole;
-        double max = magnitudes.Max(), min = magnitudes.Min();
-        bool wide = max / min > 1000 || max >= 1e8;
-        if (finite.All(v => v == MathF.Round(v))) return wide ? NumberFormat.Scientific : NumberFormat.Whole;
-        return wide || min < 1e-4 ? NumberFormat.Scientific : NumberFormat.Fixed;
-    }
-
-    private static string FormatValue(float value, NumberFormat format)
-    {
-        if (float.IsNaN(value)) return "nan";
-        if (float.IsPositiveInfinity(value)) return "inf";
-        if (float.IsNegativeInfinity(value)) return "-inf";
-        return format switch
-        {
-            NumberFormat.Whole => ((double)value).ToString("0", CultureInfo.InvariantCulture),
-            NumberFormat.Fixed => ((double)value).ToString("0.0000", CultureInfo.InvariantCulture),
-            _ => ((double)value).ToString("0.000e+00", CultureInfo.InvariantCulture),
-        };
+        return index;
     }
 }

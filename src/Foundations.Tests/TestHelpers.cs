@@ -14,7 +14,7 @@ internal static class TestHelpers
     /// <summary>Same shape and |actual - expected| &lt;= atol + rtol·|expected| everywhere; NaN matches NaN.</summary>
     public static void AssertClose(Tensor actual, Tensor expected, double rtol, double atol, string what)
     {
-        var c = Check.Compare(actual, expected, rtol, atol);
+        var c = Check.Compare(actual, expected, rtol, atol, equalNan: true);
         Assert.True(c.ShapesMatch, $"{what}: shape {actual.ShapeString}, expected {expected.ShapeString}");
         Assert.True(c.Close, $"{what}: at flat index {c.WorstIndex} got {c.WorstActual:R}, expected {c.WorstExpected:R} " +
             $"(max |diff| {c.MaxDiff:g4}; allowed {atol:g2} + {rtol:g2}·|expected|)");

@@ -9,10 +9,13 @@ public sealed class CheckFailedException(string message) : Exception(message);
 /// </summary>
 public static class Check
 {
-    /// <summary>Throws unless shapes match and |actual - expected| &lt;= atol + rtol·|expected| everywhere.</summary>
-    public static void TestClose(Tensor actual, Tensor expected, double rtol = 1e-4, double atol = 1e-5, string what = "values")
+    /// <summary>
+    /// Throws unless shapes match and |actual - expected| &lt;= atol + rtol·|expected| everywhere.
+    /// NaN matches nothing, not even NaN, unless <paramref name="equalNan"/> is set (as <c>torch.allclose</c>).
+    /// </summary>
+    public static void TestClose(Tensor actual, Tensor expected, double rtol = 1e-4, double atol = 1e-5, string what = "values", bool equalNan = false)
     {
-        var c = Compare(actual, expected, rtol, atol);
+        var c = Compare(actual, expected, rtol, atol, equalNan: equalNan);
         if (!c.ShapesMatch)
             throw new CheckFailedException($"TestClose: {what}: shapes differ, {actual.ShapeString} vs {expected.ShapeString}.");
         if (!c.Close)
@@ -33,7 +36,7 @@ public static class Check
     }
 
     /// <summary>Exact / close / max-difference of two tensors, one row of a gradient table.</summary>
-    public static Comparison Compare(Tensor actual, Tensor expected, double rtol = 1e-4, double atol = 1e-5, string name = "")
+    public static Comparison Compare(Tensor actual, Tensor expected, double rtol = 1e-4, double atol = 1e-5, string name = "", bool equalNan = false)
     {
         ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(expected);
@@ -48,7 +51,7 @@ public static class Check
         for (int i = 0; i < a.Length; i++)
         {
             double diff = Math.Abs((double)a[i] - e[i]);
-            bool same = a[i].Equals(e[i]);
+            bool same = a[i] == e[i] || (equalNan && float.IsNaN(a[i]) && float.IsNaN(e[i]));
             exact &= same;
             bool ok = same || diff <= atol + rtol * Math.Abs(e[i]);
             close &= ok;

@@ -28,6 +28,8 @@ public sealed class Lin : Module
         if (inp.Rank != 2 || inp.Size(1) != W.Size(0))
             throw new ArgumentException($"{Name}: expects input of shape (batch, {W.Size(0)}), got {inp.ShapeString}.");
         var result = Buffer(ref output, inp.Size(0), W.Size(1));
+        // A layer fed its own previous output (possible when shapes allow) must not overwrite it while reading it.
+        if (ReferenceEquals(result.Storage, inp.Storage)) result = Tensor.Zeros(inp.Size(0), W.Size(1));
         MatMul.Into(inp, W, result);
         return result.AddInPlace(B);
     }

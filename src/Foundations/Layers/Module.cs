@@ -36,6 +36,8 @@ public abstract class Module
         ArgumentNullException.ThrowIfNull(inp);
         Inp = inp;
         Out = Compute(inp);
+        // A reused output buffer still carries the last step's gradient; a new pass must not see it.
+        Out.Grad = null;
         return Out;
     }
 
@@ -45,6 +47,8 @@ public abstract class Module
             throw new InvalidOperationException($"{Name}.Backward: call Forward first.");
         if (Out.Grad is null)
             throw new InvalidOperationException($"{Name}.Backward: the output has no gradient yet; run the backward pass of the loss (or of the next layer) first.");
+        if (!Out.Grad.shape.AsSpan().SequenceEqual(Out.shape))
+            throw new ArgumentException($"{Name}.Backward: the output gradient has shape {Out.Grad.ShapeString} but the output has shape {Out.ShapeString}.");
         ComputeGradients(Inp, Out.Grad);
     }
 

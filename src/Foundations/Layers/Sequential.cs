@@ -12,6 +12,8 @@ public sealed class Sequential : Module
     public Sequential(params Module[] modules)
     {
         if (modules.Length == 0) throw new ArgumentException("Sequential: needs at least one module.");
+        if (modules.Distinct().Count() != modules.Length)
+            throw new ArgumentException("Sequential: the same module instance appears twice; each position needs its own (it keeps its own input and output).");
         this.modules = modules;
     }
 
@@ -36,12 +38,18 @@ public sealed class Sequential : Module
     protected override Tensor Compute(Tensor inp)
     {
         var x = inp;
-        for (int i = 0; i < modules.Length; i++)
+        try
         {
-            x = modules[i].Forward(x);
-            Stats?.Record(step, i, modules[i].Name, x);
+            for (int i = 0; i < modules.Length; i++)
+            {
+                x = modules[i].Forward(x);
+                Stats?.Record(step, i, modules[i].Name, x);
+            }
         }
-        step++;
+        finally
+        {
+            step++;
+        }
         return x;
     }
 

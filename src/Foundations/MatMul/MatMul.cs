@@ -79,6 +79,8 @@ public static class MatMul
         var (m, k, n) = CheckShapes(a, b, "MatMul.Into");
         if (destination.Rank != 2 || destination.shape[0] != m || destination.shape[1] != n || !destination.IsContiguous)
             throw new ArgumentException($"MatMul.Into: destination must be a contiguous ({m}, {n}) tensor, got shape {destination.ShapeString}.");
+        if (ReferenceEquals(destination.Storage, a.Storage) || ReferenceEquals(destination.Storage, b.Storage))
+            throw new ArgumentException("MatMul.Into: the destination shares storage with an operand; the product would overwrite its own input.");
         Gemm.Multiply(a.Storage, a.Offset, a.strides[0], a.strides[1],
             b.Storage, b.Offset, b.strides[0], b.strides[1],
             destination.Storage, destination.Offset, m, k, n, parallel);

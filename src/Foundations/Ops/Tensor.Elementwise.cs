@@ -167,17 +167,22 @@ public sealed partial class Tensor
     /// <summary>this += alpha * other, in place (PyTorch's <c>add_(other, alpha=alpha)</c>); other broadcasts to this shape.</summary>
     public Tensor AddInPlace(Tensor other, float alpha = 1f)
     {
-        if (!IsContiguous) throw new InvalidOperationException($"AddInPlace: needs a contiguous tensor, got shape {ShapeString} with strides ({string.Join(", ", strides)}).");
+        ArgumentNullException.ThrowIfNull(other);
+        EnsureWritable("AddInPlace");
         var target = Shapes.Broadcast(shape, other.shape, "AddInPlace");
         if (!target.AsSpan().SequenceEqual(shape))
             throw new ArgumentException($"AddInPlace: cannot broadcast {other.ShapeString} into {ShapeString} in place.");
-        Kernels.ZipInto(this, other, new ScaledAddOp(alpha), this, "AddInPlace");
+        // Reading other while writing this is safe only if they are the same elements or share no storage.
+        bool sameView = Offset == other.Offset && strides.AsSpan().SequenceEqual(other.BroadcastTo(shape, "AddInPlace").strides);
+        if (ReferenceEquals(Storage, other.Storage) && !sameView) other = other.Clone();
+        if (IsContiguous) Kernels.ZipInto(this, other, new ScaledAddOp(alpha), this, "AddInPlace");
+        else CopyFrom(Kernels.Zip(this, other, new ScaledAddOp(alpha), "AddInPlace"));
         return this;
     }
 
     private readonly struct ScaledAddOp(float alpha) : IBinaryOp
     {
         public float Apply(float a, float b) => a + alpha * b;
-        public System.Numerics.Vector<float> Apply(System.Numerics.Vector<float> a, System.Numerics.Vector<float> b) => a + alpha * b;
+        public Vector<float> Apply(Vector<float> a, Vector<float> b) => a + alpha * b;
     }
 }

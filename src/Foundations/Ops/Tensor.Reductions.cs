@@ -27,7 +27,7 @@ public sealed partial class Tensor
     public Tensor Norm()
     {
         double sum = 0;
-        foreach (float v in Contiguous().ToArray()) sum += (double)v * v;
+        foreach (float v in ToArray()) sum += (double)v * v;
         return Scalar((float)Math.Sqrt(sum));
     }
 
@@ -64,6 +64,9 @@ public sealed partial class Tensor
         int size = shape[d];
         if (size == 0 && kind != Accumulate.Sum)
             throw new ArgumentException($"{operation}: dimension {d} of shape {ShapeString} is empty; there is nothing to reduce.");
+        // Indices come back as float32, which holds every whole number only up to 2^24.
+        if (kind == Accumulate.ArgMax && size > 1 << 24)
+            throw new ArgumentException($"{operation}: dimension {d} of shape {ShapeString} has more than 2^24 entries; a float32 index would be inexact.");
         int outer = Shapes.Count(shape.AsSpan(0, d)), inner = Shapes.Count(shape.AsSpan(d + 1));
         var source = Contiguous();
         var input = source.Storage;
@@ -118,7 +121,10 @@ public sealed partial class Tensor
 
 public sealed partial class Tensor
 {
-    /// <summary>Column sums of a matrix written into <paramref name="destination"/> (shape (cols,)): Sum(0) without allocating.</summary>
+    /// <summary>
+    /// Column sums of a matrix written into <paramref name="destination"/> (shape (cols,)): Sum(0)
+    /// without allocating, for the bias gradient. It accumulates in float: the sums are over one batch.
+    /// </summary>
     internal void SumRowsInto(Tensor destination)
     {
         if (Rank != 2 || destination.Rank != 1 || destination.shape[0] != shape[1] || !destination.IsContiguous)

@@ -59,7 +59,8 @@ public sealed class Generator
     {
         var t = new Tensor(shape);
         var data = t.Storage;
-        for (int i = 0; i < data.Length; i++) data[i] = (float)NextDouble();
+        // 24 random bits: every value is a float below 1 (rounding a double to float could give 1.0).
+        for (int i = 0; i < data.Length; i++) data[i] = (NextUInt64() >> 40) * (1f / (1 << 24));
         return t;
     }
 

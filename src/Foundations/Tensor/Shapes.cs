@@ -9,7 +9,11 @@ public static class Shapes
     public static int Count(ReadOnlySpan<int> shape)
     {
         long count = 1;
-        foreach (int size in shape) count *= size;
+        foreach (int size in shape)
+        {
+            if (size < 0) throw new ArgumentException($"shape {Format(shape)} has a negative size.");
+            count *= size;
+        }
         if (count > Array.MaxLength)
             throw new ArgumentException($"shape {Format(shape)} has {count} elements, more than an array can hold.");
         return (int)count;
@@ -53,15 +57,6 @@ public static class Shapes
             if (size < 0) throw new ArgumentException($"{operation}: shape {Format(shape)} has a negative size.");
         Count(shape);
         return (int[])shape.Clone();
-    }
-
-    /// <summary>Maps a dim that may count from the end (-1 is the last) to 0..rank-1, or throws.</summary>
-    public static int NormalizeDim(int dim, int rank, string operation)
-    {
-        int d = dim < 0 ? dim + rank : dim;
-        if (d < 0 || d >= rank)
-            throw new ArgumentOutOfRangeException(nameof(dim), $"{operation}: dim {dim} is out of range for a tensor of rank {rank} (expected {-rank}..{rank - 1}).");
-        return d;
     }
 
     /// <summary>

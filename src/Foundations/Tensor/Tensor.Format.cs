@@ -26,6 +26,19 @@ public sealed partial class Tensor
         return text.Append(')').ToString();
     }
 
+    /// <summary>
+    /// How <see cref="ToString"/> writes each of <paramref name="values"/> (one style chosen for all
+    /// of them), so other views of a tensor, such as the notebook's HTML table, print the same digits.
+    /// </summary>
+    internal static Func<float, string> ElementFormatter(float[] values)
+    {
+        var format = ChooseFormat(values);
+        return value => FormatValue(value, format);
+    }
+
+    /// <summary>The elements <see cref="ToString"/> would show: all of them, or the first and last 3 per dimension of a big tensor.</summary>
+    internal float[] ShownValues() => Count > SummaryThreshold ? SummaryValues() : ToArray();
+
     private void AppendDim(StringBuilder text, float[] storage, int position, int dim, int indent, bool summarize, string format, int width)
     {
         int size = shape[dim];

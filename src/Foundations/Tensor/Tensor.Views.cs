@@ -35,21 +35,21 @@ public sealed partial class Tensor
     public float this[int i, int j]
     {
         get => Storage[Position(i, j)];
-        set => Storage[Position(i, j)] = value;
+        set { EnsureWritable("index"); Storage[Position(i, j)] = value; }
     }
 
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[int i, int j, int k]
     {
         get => Storage[ElementPosition([i, j, k])];
-        set => Storage[ElementPosition([i, j, k])] = value;
+        set { EnsureWritable("index"); Storage[ElementPosition([i, j, k])] = value; }
     }
 
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[int i, int j, int k, int l]
     {
         get => Storage[ElementPosition([i, j, k, l])];
-        set => Storage[ElementPosition([i, j, k, l])] = value;
+        set { EnsureWritable("index"); Storage[ElementPosition([i, j, k, l])] = value; }
     }
 
     /// <summary><c>t[a..b]</c>: rows a to b-1, a view.</summary>
@@ -79,7 +79,11 @@ public sealed partial class Tensor
     /// <summary>The element at a full index, one entry per dimension (<c>t[i, j, ...]</c> for any rank).</summary>
     public float GetValue(params int[] index) => Storage[ElementPosition(index)];
 
-    public void SetValue(float value, params int[] index) => Storage[ElementPosition(index)] = value;
+    public void SetValue(float value, params int[] index)
+    {
+        EnsureWritable("SetValue");
+        Storage[ElementPosition(index)] = value;
+    }
 
     // The common rank-2 case without allocating an index array: the naive matmul reads through it.
     private int Position(int i, int j)
@@ -233,6 +237,7 @@ public sealed partial class Tensor
         int lead = target.Length - Rank;
         for (int d = 0; d < target.Length; d++)
         {
+            if (target[d] < -1) throw new ArgumentException($"Expand: shape {Shapes.Format(newShape)} has a negative size.");
             if (target[d] != -1) continue;
             if (d < lead) throw new ArgumentException($"Expand: -1 is not allowed for the new leading dimension {d} in {Shapes.Format(newShape)}.");
             target[d] = shape[d - lead];

@@ -172,6 +172,7 @@ public sealed partial class Tensor
     /// <summary>Writes <paramref name="source"/>'s elements into this tensor (a view writes through to its storage).</summary>
     public void CopyFrom(Tensor source)
     {
+        EnsureWritable("CopyFrom");
         var expanded = source.BroadcastTo(shape, "CopyFrom");
         var values = expanded.ToArray();
         int i = 0;
@@ -179,9 +180,21 @@ public sealed partial class Tensor
             Storage[position] = values[i++];
     }
 
+    /// <summary>
+    /// Throws when several elements of this tensor share one storage element (an expanded dimension,
+    /// stride 0): a write through one of them would silently change all the others.
+    /// </summary>
+    internal void EnsureWritable(string operation)
+    {
+        for (int d = 0; d < Rank; d++)
+            if (strides[d] == 0 && shape[d] > 1)
+                throw new InvalidOperationException($"{operation}: dimension {d} of shape {ShapeString} is expanded (stride 0), so its elements share memory; write to a Clone() instead.");
+    }
+
     /// <summary>Sets every element to <paramref name="value"/>.</summary>
     public void Fill(float value)
     {
+        EnsureWritable("Fill");
         if (IsContiguous) { Array.Fill(Storage, value, Offset, Count); return; }
         foreach (int position in Shapes.Positions(shape, strides, Offset))
             Storage[position] = value;

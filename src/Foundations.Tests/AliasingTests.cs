@@ -1,0 +1,159 @@
+using static Foundations.Tests.TestHelpers;
+
+namespace Foundations.Tests;
+
+/// <summary>Writes whose target shares storage with what they read: they give the right answer or refuse, never a wrong one.</summary>
+public sealed class AliasingTests
+{
+    [Fact]
+    public void AddInPlace_WithAnOverlappingViewOfItself_ReadsTheValuesBeforeTheWrite()
+    {
+        var x = Tensor.Arange(20);
+        var expected = Tensor.Arange(20).ToArray();
+        for (int i = 19; i >= 1; i--) expected[i] += expected[i - 1];
+
+        x[1..].AddInPlace(x[..19]);
+
+        Assert.Equal(expected, x.ToArray());
+    }
+
+    [Fact]
+    public void AddInPlace_WithItself_Doubles()
+    {
+        var x = Tensor.Arange(20);
+
+        x.AddInPlace(x);
+
+        Assert.Equal(Tensor.Arange(20).ToArray().Select(v => 2 * v), x.ToArray());
+    }
+
+    [Fact]
+    public void WritingThroughAnExpandedView_ThrowsInsteadOfChangingEveryRow()
+    {
+        var b = Tensor.From(1f, 2f, 3f);
+        var e = b.Unsqueeze(0).Expand(2, 3);
+
+        AssertThrowsNaming<InvalidOperationException>(() => e[0..2] = Tensor.Ones(2, 3), "CopyFrom", "(2, 3)", "stride 0");
+        AssertThrowsNaming<InvalidOperationException>(() => e[1, 1] = 5f, "index", "(2, 3)");
+        AssertThrowsNaming<InvalidOperationException>(() => e.Fill(0f), "Fill");
+        AssertThrowsNaming<InvalidOperationException>(() => e.SetValue(0f, 0, 0), "SetValue");
+        AssertThrowsNaming<InvalidOperationException>(() => e.AddInPlace(Tensor.Ones(2, 3)), "AddInPlace");
+        Assert.Equal([1f, 2f, 3f], b.ToArray());
+    }
+
+    [Fact]
+    public void WritingToAnExpandedSizeOneDimension_IsAllowed()
+    {
+        var row = Tensor.Zeros(3).Unsqueeze(0).Expand(1, 3);
+
+        row[0, 1] = 5f;
+
+        Assert.Equal([0f, 5f, 0f], row.ToArray());
+    }
+
+    [Fact]
+    public void Expand_RejectsANegativeSize()
+    {
+        AssertThrowsNaming<ArgumentException>(() => Tensor.Zeros(1, 3).Expand(-2, 3), "Expand", "negative");
+    }
+
+    [Fact]
+    public void MatMulInto_ThrowsWhenTheDestinationIsAnOperand()
+    {
+        var a = Tensor.Ones(4, 4);
+
+        AssertThrowsNaming<ArgumentException>(() => MatMul.Into(a, Tensor.Ones(4, 4), a), "MatMul.Into", "shares storage");
+    }
+
+    [Fact]
+    public void Lin_WithReusedBuffers_FedItsOwnOutput_GivesTheSameAsFreshBuffers()
+    {
+        // k = 300 > the kernel's 256-deep panels: overwriting the input while reading it would show.
+        var random = new Random(3);
+        var w = RandomTensor(random, 300, 300);
+        var b = RandomTensor(random, 300);
+        var x = RandomTensor(random, 4, 300);
+        var fresh = new Lin(w, b);
+        var expected = fresh.Forward(fresh.Forward(x).Clone());
+
+        var reusing = new Lin(w, b) { ReuseBuffers = true };
+        var y = reusing.Forward(x);
+        var z = reusing.Forward(y);
+
+        AssertClose(z, expected, 1e-5, 1e-4, "second pass on its own output");
+    }
+
+    [Fact]
+    public void Backward_AfterANewForward_DoesNotUseTheLastStepsGradient()
+    {
+        var model = new Sequential(new Lin(3, 2), new Relu(), new Lin(2, 1)) { ReuseBuffers = true };
+        var loss = new Mse { ReuseBuffers = true };
+        var x = Tensor.Ones(4, 3);
+        loss.Forward(model.Forward(x), Tensor.Zeros(4));
+        loss.Backward();
+        model.Backward();
+
+        model.Forward(x);
+
+        AssertThrowsNaming<InvalidOperationException>(() => model.Backward(), "no gradient yet");
+    }
+
+    [Fact]
+    public void Backward_RejectsAnOutputGradientOfTheWrongShape()
+    {
+        var relu = new Relu();
+        var output = relu.Forward(Tensor.Ones(4, 3));
+        output.Grad = Tensor.Ones(1, 3);
+
+        AssertThrowsNaming<ArgumentException>(() => relu.Backward(), "Relu.Backward", "(1, 3)", "(4, 3)");
+    }
+
+    [Fact]
+    public void Sequential_RejectsTheSameModuleTwice()
+    {
+        var relu = new Relu();
+
+        AssertThrowsNaming<ArgumentException>(() => new Sequential(new Lin(3, 3), relu, new Lin(3, 3), relu), "Sequential", "twice");
+    }
+
+    [Fact]
+    public void Sequential_AFailedPassStillAdvancesTheStep()
+    {
+        var model = new Sequential(new Lin(3, 2), new Relu()) { Stats = new ActivationStats() };
+        Assert.ThrowsAny<ArgumentException>(() => model.Forward(Tensor.Ones(4, 5)));
+
+        model.Forward(Tensor.Ones(4, 3));
+
+        Assert.Equal(2, model.Stats.AtStep(1).Count);
+        Assert.Empty(model.Stats.AtStep(0));
+    }
+
+    [Fact]
+    public void Sgd_UpdatesATransposedWeightInPlace()
+    {
+        var stored = Tensor.From(new float[,] { { 1, 2, 3 }, { 4, 5, 6 } });
+        var w = stored.T();
+        w.Grad = Tensor.Ones(3, 2);
+
+        new Sgd([w], 0.5f).Step();
+
+        Assert.Equal([0.5f, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f], stored.ToArray());
+    }
+
+    [Fact]
+    public void TestClose_DoesNotTreatNaNAsEqualUnlessAsked()
+    {
+        var nan = Tensor.From(float.NaN);
+
+        Assert.Throws<CheckFailedException>(() => Check.TestClose(nan, nan));
+        Check.TestClose(nan, nan, equalNan: true);
+    }
+
+    [Fact]
+    public void Rand_StaysBelowOne()
+    {
+        var generator = new Generator(11);
+
+        Assert.True(generator.Uniform([1_000_000]).Max().Item() < 1f);
+    }
+}
