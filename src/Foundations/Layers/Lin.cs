@@ -27,7 +27,7 @@ public sealed class Lin : Module
     {
         if (inp.Rank != 2 || inp.Size(1) != W.Size(0))
             throw new ArgumentException($"{Name}: expects input of shape (batch, {W.Size(0)}), got {inp.ShapeString}.");
-        var result = Buffer(ref output, inp.Size(0), W.Size(1));
+        var result = output = Reusable(output, inp.Size(0), W.Size(1));
         // A layer fed its own previous output (possible when shapes allow) must not overwrite it while reading it.
         if (ReferenceEquals(result.Storage, inp.Storage)) result = Tensor.Zeros(inp.Size(0), W.Size(1));
         MatMul.Into(inp, W, result);
@@ -39,20 +39,14 @@ public sealed class Lin : Module
     {
         if (ComputeInputGradient)
         {
-            inp.Grad = Buffer(ref inputGradient, inp.Size(0), inp.Size(1));
+            inp.Grad = inputGradient = Reusable(inputGradient, inp.Size(0), inp.Size(1));
             MatMul.Into(outGrad, W.T(), inp.Grad);
         }
-        W.Grad = Kept(W.Grad, W);
+        W.Grad = Reusable(W.Grad, W.shape);
         MatMul.Into(inp.T(), outGrad, W.Grad);
-        B.Grad = Kept(B.Grad, B);
+        B.Grad = Reusable(B.Grad, B.shape);
         outGrad.SumRowsInto(B.Grad);
     }
-
-    // A parameter's gradient buffer is its own to reuse: nobody else holds it between steps.
-    private Tensor Kept(Tensor? grad, Tensor parameter) =>
-        ReuseBuffers && grad is not null && grad.IsContiguous && grad.shape.AsSpan().SequenceEqual(parameter.shape)
-            ? grad
-            : new Tensor(parameter.Shape);
 
     public override IEnumerable<Tensor> Parameters() => [W, B];
 }

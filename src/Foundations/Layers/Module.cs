@@ -63,21 +63,10 @@ public abstract class Module
 
     public override string ToString() => Name;
 
-    /// <summary>A zeroed (rows, cols) tensor, or the kept one when <see cref="ReuseBuffers"/> is on and its shape fits.</summary>
-    protected Tensor Buffer(ref Tensor? kept, int rows, int cols)
-    {
-        if (ReuseBuffers && kept is { Rank: 2 } && kept.shape[0] == rows && kept.shape[1] == cols) return kept;
-        var fresh = Tensor.Zeros(rows, cols);
-        if (ReuseBuffers) kept = fresh;
-        return fresh;
-    }
-
-    /// <summary>As <see cref="Buffer(ref Tensor?, int, int)"/>, for a tensor shaped like <paramref name="like"/>.</summary>
-    protected Tensor BufferLike(ref Tensor? kept, Tensor like)
-    {
-        if (ReuseBuffers && kept is not null && kept.shape.AsSpan().SequenceEqual(like.shape)) return kept;
-        var fresh = new Tensor(like.Shape);
-        if (ReuseBuffers) kept = fresh;
-        return fresh;
-    }
+    /// <summary>
+    /// <paramref name="kept"/> when <see cref="ReuseBuffers"/> is on and it is a contiguous tensor of
+    /// <paramref name="shape"/>; otherwise a new zeroed tensor of that shape.
+    /// </summary>
+    protected Tensor Reusable(Tensor? kept, params int[] shape) =>
+        ReuseBuffers && kept is { IsContiguous: true } && kept.shape.AsSpan().SequenceEqual(shape) ? kept : Tensor.Zeros(shape);
 }

@@ -9,7 +9,7 @@ public sealed class Relu : Module
 
     protected override Tensor Compute(Tensor inp)
     {
-        var result = BufferLike(ref output, inp);
+        var result = output = Reusable(output, inp.shape);
         Kernels.MapInto(inp, new Tensor.ClampMinOp(0f), result);
         return result;
     }
@@ -18,7 +18,7 @@ public sealed class Relu : Module
     protected override void ComputeGradients(Tensor inp, Tensor outGrad)
     {
         if (!ComputeInputGradient) return;
-        var grad = BufferLike(ref inputGradient, inp);
+        var grad = inputGradient = Reusable(inputGradient, inp.shape);
         Kernels.ZipInto(inp, outGrad, new GateOp(), grad, "Relu.Backward");
         inp.Grad = grad;
     }

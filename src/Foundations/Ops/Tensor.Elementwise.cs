@@ -173,8 +173,9 @@ public sealed partial class Tensor
         if (!target.AsSpan().SequenceEqual(shape))
             throw new ArgumentException($"AddInPlace: cannot broadcast {other.ShapeString} into {ShapeString} in place.");
         // Reading other while writing this is safe only if they are the same elements or share no storage.
-        bool sameView = Offset == other.Offset && strides.AsSpan().SequenceEqual(other.BroadcastTo(shape, "AddInPlace").strides);
-        if (ReferenceEquals(Storage, other.Storage) && !sameView) other = other.Clone();
+        if (ReferenceEquals(Storage, other.Storage)
+            && !(Offset == other.Offset && strides.AsSpan().SequenceEqual(other.BroadcastTo(shape, "AddInPlace").strides)))
+            other = other.Clone();
         if (IsContiguous) Kernels.ZipInto(this, other, new ScaledAddOp(alpha), this, "AddInPlace");
         else CopyFrom(Kernels.Zip(this, other, new ScaledAddOp(alpha), "AddInPlace"));
         return this;
