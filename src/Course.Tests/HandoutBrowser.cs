@@ -8,8 +8,6 @@ namespace Course.Tests;
 /// </summary>
 public sealed class HandoutBrowser : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
     /// <summary>Longer than a chart's wait for plotly.js before it turns to the CDN (5 s), so a missing library shows up as a network attempt.</summary>
     private const float ChartTimeoutMilliseconds = 8000;
 
@@ -20,17 +18,15 @@ public sealed class HandoutBrowser : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run .ci/setup, which installs Debian's chromium.");
+        var chromium = PipelineSettings.ChromiumPath;
+        Assert.True(File.Exists(chromium), $"{chromium} is missing: run .ci/setup, which installs Debian's chromium.");
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ChromiumPath,
+            ExecutablePath = chromium,
             Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-            ],
+            // The pipeline's flags, less --headless, which Playwright adds in its own form.
+            Args = PipelineSettings.ChromiumFlags.Where(f => f != "--headless").ToArray(),
         });
     }
 

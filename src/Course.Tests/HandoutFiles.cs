@@ -1,45 +1,31 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Course.Tests;
 
 /// <summary>
-/// Where the handouts are and what they should contain. <c>.ci/handouts</c> writes them to
-/// build/handouts from notebooks/; HANDOUTS_BUILD_DIR and HANDOUTS_NOTEBOOKS_DIR point elsewhere.
+/// Where the handouts are and what they should contain: the pipeline (.ci/handouts) writes them to the
+/// folders its settings name, and its report lists the chapters in course order.
 /// </summary>
-public static partial class HandoutFiles
+public static class HandoutFiles
 {
     public const string ChartMarker = "class=\"foundations-chart\"";
 
-    public static string Repository { get; } = FindRepository();
+    public static string HandoutsDirectory => PipelineSettings.HandoutsDirectory;
 
-    public static string BuildDirectory =>
-        Environment.GetEnvironmentVariable("HANDOUTS_BUILD_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(Repository, "build");
-
-    public static string NotebooksDirectory =>
-        Environment.GetEnvironmentVariable("HANDOUTS_NOTEBOOKS_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(Repository, "notebooks");
-
-    public static string HandoutsDirectory => Path.Combine(BuildDirectory, "handouts");
-
-    public static string ExecutedDirectory => Path.Combine(BuildDirectory, "executed");
+    public static string ExecutedDirectory => PipelineSettings.ExecutedDirectory;
 
     public static string ScreenshotsDirectory => Path.Combine(HandoutsDirectory, "screenshots");
 
     public static string Index => Path.Combine(HandoutsDirectory, "index.html");
 
-    public static string Builder => Path.Combine(Repository, ".ci", "handouts_lib", "handouts.py");
-
     /// <summary>Stands in for the handout names when there are none, so the theories fail instead of vanishing.</summary>
     public const string Missing = "(no handouts: run .ci/handouts)";
 
-    /// <summary>The handout file names (chapter.html), in course order; <see cref="Missing"/> alone when none were built.</summary>
+    /// <summary>The handout file names (chapter.html) in course order, as the pipeline's report lists them; <see cref="Missing"/> alone when none were built.</summary>
     public static TheoryData<string> Names()
     {
         var data = new TheoryData<string>();
-        var names = Directory.Exists(HandoutsDirectory)
-            ? InCourseOrder(Directory.GetFiles(HandoutsDirectory, "*.html").Select(Path.GetFileName).OfType<string>()
-                .Where(n => n != "index.html"))
-            : [];
+        var names = Directory.Exists(HandoutsDirectory) && File.Exists(PipelineSettings.ReportPath) ? ExpectedNames() : [];
         if (names.Count == 0) data.Add(Missing);
         foreach (var name in names) data.Add(name);
         return data;
@@ -55,15 +41,9 @@ public static partial class HandoutFiles
         return path;
     }
 
-    /// <summary>The handout names the notebooks should give, in course order.</summary>
+    /// <summary>The handout names the notebooks should give, in the course order of the pipeline's report.</summary>
     public static IReadOnlyList<string> ExpectedNames() =>
-        InCourseOrder(Directory.GetFiles(NotebooksDirectory, "*.ipynb").Select(Path.GetFileName).OfType<string>()
-            .Where(n => !n.StartsWith('.')))
-        .Select(n => Path.ChangeExtension(n, ".html")).ToList();
-
-    /// <summary>By name with numbers compared as numbers (2 before 10), as the builder orders them.</summary>
-    public static List<string> InCourseOrder(IEnumerable<string> names) =>
-        names.OrderBy(n => NumberPadded().Replace(n, m => m.Value.PadLeft(12, '0')), StringComparer.Ordinal).ToList();
+        PipelineReport.Require().Notebooks.Select(n => Path.ChangeExtension(n.Name, ".html")).ToList();
 
     /// <summary>How many chart outputs the executed notebook behind a handout has; null when it is not there.</summary>
     public static int? ChartOutputsInExecutedNotebook(string handoutName)
@@ -86,14 +66,4 @@ public static partial class HandoutFiles
         }
         return count;
     }
-
-    private static string FindRepository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Foundations.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"No Foundations.slnx above {AppContext.BaseDirectory}.");
-    }
-
-    [GeneratedRegex(@"\d+")]
-    private static partial Regex NumberPadded();
 }

@@ -11,7 +11,7 @@ public sealed class HandoutFormatterTests
     [Fact]
     public void PlotlyScript_VersionIsTheOnePinnedInNpm()
     {
-        var npm = Path.Combine(HandoutFiles.Repository, ".ci", "npm");
+        var npm = Path.Combine(Repo.Root, ".ci", "npm");
         using var package = JsonDocument.Parse(File.ReadAllText(Path.Combine(npm, "package.json")));
         using var lockFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(npm, "package-lock.json")));
         Assert.Equal(PlotlyScript.Version, package.RootElement.GetProperty("dependencies").GetProperty("plotly.js-dist-min").GetString());
@@ -72,6 +72,34 @@ public sealed class HandoutFormatterTests
         var html = ChartHtml.Render(Charts.Lines("</script><b>oops</b>", "x", "y", [("a", [0.0], [1.0])]));
         Assert.Single(Regex.Matches(html, "</script>"));
         Assert.DoesNotContain("<b>oops", html);
+    }
+
+    [Fact]
+    public void ChartHtml_CdnFallbackCarriesTheIntegrityOfThePinnedFile()
+    {
+        var local = PlotlyScript.FindLocal();
+        Assert.True(local is not null, "plotly.min.js is not installed under .ci/npm: run .ci/setup");
+        var hash = "sha384-" + Convert.ToBase64String(System.Security.Cryptography.SHA384.HashData(File.ReadAllBytes(local!)));
+        Assert.Equal(hash, PlotlyScript.CdnIntegrity);
+        var html = ChartHtml.Render(Charts.Lines("t", "x", "y", [("a", [0.0], [1.0])]));
+        Assert.Equal(2, Regex.Matches(html, Regex.Escape(PlotlyScript.CdnIntegrity)).Count);   // script tag and require.js paths
+        Assert.Contains("crossOrigin = \"anonymous\"", html, StringComparison.Ordinal);
+        int begin = html.IndexOf(ChartHtml.FallbackBegin, StringComparison.Ordinal), end = html.IndexOf(ChartHtml.FallbackEnd, StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin && html.IndexOf(PlotlyScript.CdnUrl, StringComparison.Ordinal) is var url && url > begin && url < end,
+            "the CDN address must sit inside the fallback markers, so the pipeline can strip it from handouts");
+    }
+
+    [Fact]
+    public void ChartHtml_IdsComeFromTheChartsContentSoRunsCompareByteForByte()
+    {
+        static string Id(string html) => Regex.Match(html, "id=\"(foundations-chart-[0-9a-f-]+)\"").Groups[1].Value;
+        var title = $"ids {Guid.NewGuid()}";   // content no other test draws
+        var first = Id(ChartHtml.Render(Charts.Lines(title, "x", "y", [("a", [0.0, 1], [1.0, 2])])));
+        var again = Id(ChartHtml.Render(Charts.Lines(title, "x", "y", [("a", [0.0, 1], [1.0, 2])])));
+        var other = Id(ChartHtml.Render(Charts.Lines(title, "x", "y", [("a", [0.0, 1], [1.0, 3])])));
+        Assert.Matches("^foundations-chart-[0-9a-f]{16}$", first);
+        Assert.Equal(first + "-1", again);   // the same chart twice on one page: distinct elements
+        Assert.NotEqual(first[..34], other[..34]);
     }
 
     [Fact]

@@ -121,7 +121,9 @@ public sealed partial class HandoutTests(HandoutBrowser browser) : IClassFixture
 
         Assert.Equal(3, report.ChartOutputs);
         Assert.Empty(report.Problems());
-        Assert.Equal(0, RunBuilderCheck(page.Path).ExitCode);
+        // Raw chart outputs still carry their CDN fallback, which the builder's check refuses: the
+        // pipeline removes it when it exports a handout (see Handout_PassesTheBuildersOfflineCheck).
+        Assert.NotEqual(0, RunBuilderCheck(page.Path).ExitCode);
     }
 
     [Fact]
@@ -136,11 +138,11 @@ public sealed partial class HandoutTests(HandoutBrowser browser) : IClassFixture
     private static PlotlyChart SampleChart() =>
         Charts.Lines("sample", "x", "y", [("line", [0.0, 1, 2], [1.0, double.NaN, 4])]);
 
-    /// <summary>Runs `handouts.py check` (the builder's static offline check) on one page.</summary>
+    /// <summary>Runs `pipeline.py check` (the builder's static offline check) on one page.</summary>
     private static (int ExitCode, string Output) RunBuilderCheck(string page)
     {
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(HandoutFiles.Builder);
+        start.ArgumentList.Add(PipelineSettings.Script);
         start.ArgumentList.Add("check");
         start.ArgumentList.Add(page);
         using var process = Process.Start(start)!;

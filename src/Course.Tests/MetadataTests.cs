@@ -11,8 +11,7 @@ public sealed class MetadataTests
 {
     public static TheoryData<string> Notebooks() => NotebookTests.Notebooks();
 
-    private static readonly Lazy<IReadOnlyDictionary<string, string>> Pinned =
-        new(() => Repo.PinnedPackages(Repo.Read("Directory.Packages.props")));
+    private static readonly Lazy<string> Setup = new(() => Repo.Read("notebooks", NotebookRules.SetupFile));
 
     private static NotebookDocument Load(string notebook)
     {
@@ -56,18 +55,36 @@ public sealed class MetadataTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Notebook_PinsTheCentralPackageVersions(string notebook) =>
-        NoProblems(NotebookRules.NuGetPins(Load(notebook), Pinned.Value), notebook, "#r \"nuget: ...\" versions");
+    public void Notebook_HasNoNuGetReferences(string notebook) =>
+        NoProblems(NotebookRules.NoNuGetReferences(Load(notebook)), notebook, "#r \"nuget: ...\"");
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Notebook_LoadsTheLibraryFromSrcFirst(string notebook) =>
-        NoProblems(NotebookRules.LoadsLibraryFirst(Load(notebook), Repo.Notebooks, Repo.Root), notebook, "loading the library");
+    public void Notebook_StartsWithTheOneLineSetup(string notebook) =>
+        NoProblems(NotebookRules.StartsWithSetup(Load(notebook)), notebook, "set-up cell");
 
     [Theory]
     [MemberData(nameof(Notebooks))]
     public void Notebook_SeedsTheGenerator(string notebook) =>
-        NoProblems(NotebookRules.SeedsGenerator(Load(notebook)), notebook, "seed");
+        NoProblems(NotebookRules.SeedsGenerator(Load(notebook), Setup.Value), notebook, "seed");
+
+    [Fact]
+    public void SetupFile_BuildsLoadsRegistersAndSeeds() =>
+        NoProblems(NotebookRules.SetupScript(Setup.Value, Repo.Notebooks, Repo.Root), NotebookRules.SetupFile, "set-up");
+
+    [Theory]
+    [InlineData("#r \"../src/Foundations.Interactive/bin/Release/net10.0/Foundations.dll\"", "#r \"../lib/Foundations.dll\"", "does not #r Foundations.dll")]
+    [InlineData("Tensor.ManualSeed(42);", "", "does not call Tensor.ManualSeed")]
+    [InlineData("Notebook.Setup();", "", "does not call Notebook.Setup()")]
+    [InlineData("using Foundations;", "#r \"nuget: XPlot.Plotly, 4.1.0\"\nusing Foundations;", "#r \"nuget: ...\"")]
+    [InlineData("#!csharp\n\nif", "if", "two #!csharp sections")]
+    public void SetupFile_RuleRejectsABadScript(string from, string to, string expected)
+    {
+        Assert.Empty(NotebookRules.SetupScript(NotebookSamples.SetupScript, NotebookSamples.NotebookDirectory, NotebookSamples.Root));
+        var bad = NotebookSamples.SetupScript.Replace(from, to, StringComparison.Ordinal);
+        Assert.NotEqual(NotebookSamples.SetupScript, bad);
+        Assert.Contains(NotebookRules.SetupScript(bad, NotebookSamples.NotebookDirectory, NotebookSamples.Root), p => p.Contains(expected, StringComparison.Ordinal));
+    }
 
     [Theory]
     [MemberData(nameof(Notebooks))]
@@ -98,9 +115,9 @@ public sealed class MetadataTests
         ("outputs", NotebookRules.NoOutputs(nb)),
         ("format", NotebookRules.Format(nb)),
         ("paths", NotebookRules.PathsStayInRepository(nb, NotebookSamples.NotebookDirectory, NotebookSamples.Root)),
-        ("nuget pins", NotebookRules.NuGetPins(nb, NotebookSamples.Pinned)),
-        ("loads library first", NotebookRules.LoadsLibraryFirst(nb, NotebookSamples.NotebookDirectory, NotebookSamples.Root)),
-        ("seed", NotebookRules.SeedsGenerator(nb)),
+        ("nuget", NotebookRules.NoNuGetReferences(nb)),
+        ("setup", NotebookRules.StartsWithSetup(nb)),
+        ("seed", NotebookRules.SeedsGenerator(nb, NotebookSamples.SetupScript)),
         ("check", NotebookRules.HasCheck(nb)),
         ("layer stats", NotebookRules.PlotsLayerStats(nb)),
         ("questions", NotebookRules.EndsWithQuestions(nb)),
@@ -121,7 +138,7 @@ public sealed class MetadataTests
         ["language_info F#"] = (r => r["metadata"]!["language_info"]!["name"] = "F#", "kernel metadata", "language_info.name"),
         ["no polyglot kernelInfo"] = (r => r["metadata"]!.AsObject().Remove("polyglot_notebook"), "kernel metadata", "polyglot_notebook"),
         ["cell in F#"] = (r => NotebookSamples.Cells(r)[3]!["metadata"]!["dotnet_interactive"]!["language"] = "fsharp", "cell language", "cell 3"),
-        ["cell without language"] = (r => NotebookSamples.Cells(r)[5]!["metadata"] = new JsonObject(), "cell language", "cell 5"),
+        ["cell without language"] = (r => NotebookSamples.Cells(r)[4]!["metadata"] = new JsonObject(), "cell language", "cell 4"),
         ["committed output"] = (r => NotebookSamples.Cells(r)[3]!["outputs"] = new JsonArray(NotebookSamples.Stream("stdout", "hi")), "outputs", "committed output"),
         ["execution count"] = (r => NotebookSamples.Cells(r)[3]!["execution_count"] = 7, "outputs", "execution_count 7"),
         ["nbformat 3"] = (r => r["nbformat"] = 3, "format", "nbformat is 3"),
@@ -136,22 +153,17 @@ public sealed class MetadataTests
         ["home string"] = (r => NotebookSamples.SetSource(r, "c3", "var p = \"~/data\";"), "paths", "absolute path"),
         ["verbatim drive"] = (r => NotebookSamples.SetSource(r, "c3", "var p = @\"C:\\Users\\me\\data\";"), "paths", "Windows drive path"),
         ["markdown link out"] = (r => NotebookSamples.SetSource(r, "c6", "See [notes](../../notes.md).\n## Questions"), "paths", "outside the repository"),
-        ["nuget unpinned"] = (r => NotebookSamples.SetSource(r, "c2", NotebookSamples.LoadCell.Replace("MathNet.Numerics, 5.0.0", "MathNet.Numerics", StringComparison.Ordinal)), "nuget pins", "names no version"),
-        ["nuget other version"] = (r => NotebookSamples.SetSource(r, "c2", NotebookSamples.LoadCell.Replace("XPlot.Plotly, 4.1.0", "XPlot.Plotly, 4.0.6", StringComparison.Ordinal)), "nuget pins", "pins 4.1.0"),
-        ["nuget not central"] = (r => NotebookSamples.SetSource(r, "c3", "#r \"nuget: Newtonsoft.Json, 13.0.3\""), "nuget pins", "not in Directory.Packages.props"),
-        ["library from elsewhere"] = (r => NotebookSamples.SetSource(r, "c2", NotebookSamples.LoadCell.Replace("../src/Foundations.Interactive/bin/Release/net10.0/Foundations.dll", "../lib/Foundations.dll", StringComparison.Ordinal)), "loads library first", "no code cell"),
-        ["library loaded late"] = (r =>
-        {
-            var cells = NotebookSamples.Cells(r);
-            var load = cells[2]!;
-            cells.RemoveAt(2);
-            cells.Insert(4, load);
-        }, "loads library first", "after 3 other code cells"),
-        ["code before loading"] = (r => NotebookSamples.SetSource(r, "c1", "var answer = 42;"), "loads library first", "runs before the library is loaded"),
-        ["no seed"] = (r => NotebookSamples.SetSource(r, "c2", NotebookSamples.LoadCell.Replace("Tensor.ManualSeed(42);", "", StringComparison.Ordinal)), "seed", "no code cell calls Tensor.ManualSeed"),
+        ["nuget reference"] = (r => NotebookSamples.SetSource(r, "c3", "#r \"nuget: Newtonsoft.Json, 13.0.3\""), "nuget", "pins a package a second time"),
+        ["no setup cell"] = (r => NotebookSamples.SetSource(r, "c1", "var answer = 42;"), "setup", "is not the set-up cell"),
+        ["setup not tagged"] = (r => NotebookSamples.Cells(r)[1]!["metadata"]!.AsObject().Remove("tags"), "setup", "not tagged \"setup\""),
+        ["setup with more code"] = (r => NotebookSamples.SetSource(r, "c1", "#!import setup.dib\nvar answer = 42;"), "setup", "is not the set-up cell"),
+        ["setup twice"] = (r => NotebookSamples.SetSource(r, "c4", "#!import setup.dib"), "setup", "imports the set-up again"),
+        ["library loaded again"] = (r => NotebookSamples.SetSource(r, "c3", "#r \"../src/Foundations.Interactive/bin/Release/net10.0/Foundations.dll\""), "setup", "loads the library itself"),
+        ["setup with a comment"] = (r => NotebookSamples.SetSource(r, "c1", "// the course's set-up\n#!import setup.dib"), "none", ""),
+        ["no seed"] = (r => NotebookSamples.SetSource(r, "c1", "#!import other.dib"), "seed", "no code cell calls Tensor.ManualSeed"),
         ["seed after use"] = (r =>
         {
-            NotebookSamples.SetSource(r, "c2", NotebookSamples.LoadCell.Replace("Tensor.ManualSeed(42);", "", StringComparison.Ordinal));
+            NotebookSamples.SetSource(r, "c1", "#!import other.dib");
             NotebookSamples.SetSource(r, "c5", "Tensor.ManualSeed(1);\nCharts.LayerStats(new ActivationStats().Records, \"t\")");
         }, "seed", "before the generator is seeded"),
         ["no check"] = (r => NotebookSamples.SetSource(r, "c3", "var x = Tensor.Randn(3, 4);\nx"), "check", "Check.TestClose"),

@@ -10,7 +10,8 @@ namespace Course.Tests;
 /// </summary>
 public static partial class NotebookRules
 {
-    public const string KernelName = ".net-csharp";
+    public static string KernelName => PipelineSettings.Kernel;
+    public static string SetupTag => PipelineSettings.SetupTag;
     public const int ChapterCount = 6;
 
     public static IReadOnlyList<string> KernelMetadata(NotebookDocument nb)
@@ -121,53 +122,76 @@ public static partial class NotebookRules
         return problems.Distinct().ToList();
     }
 
-    /// <summary>Every #r "nuget: Name, Version" names a version, and exactly the one Directory.Packages.props pins.</summary>
-    public static IReadOnlyList<string> NuGetPins(NotebookDocument nb, IReadOnlyDictionary<string, string> pinned)
+    public const string SetupFile = "setup.dib";
+    public const string SetupDirective = "#!import " + SetupFile;
+
+    /// <summary>
+    /// The first code cell is the one-line set-up, <c>#!import setup.dib</c>, tagged "setup" (the handouts
+    /// leave it out); no other cell imports the set-up again or loads the library itself.
+    /// </summary>
+    public static IReadOnlyList<string> StartsWithSetup(NotebookDocument nb)
     {
+        var code = nb.CodeCells.ToList();
+        if (code.Count == 0) return ["the notebook has no code cell"];
         var problems = new List<string>();
-        foreach (var cell in nb.CodeCells)
+        var first = code[0];
+        var lines = first.Source.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal)).ToList();
+        if (lines is not [SetupDirective])
+            problems.Add($"{first.Label} \"{first.Summary}\" is not the set-up cell: the first code cell should be just `{SetupDirective}`");
+        if (!first.Tags.Contains(SetupTag))
+            problems.Add($"{first.Label} is not tagged \"{SetupTag}\", so the handouts would print it");
+        foreach (var cell in code.Skip(1))
         {
-            foreach (Match reference in NuGetReference().Matches(cell.Source))
-            {
-                var name = reference.Groups["name"].Value.Trim();
-                var version = reference.Groups["version"].Success ? reference.Groups["version"].Value.Trim() : "";
-                if (version.Length == 0)
-                    problems.Add($"{cell.Label}: #r \"nuget: {name}\" names no version; pin the one in Directory.Packages.props");
-                else if (!pinned.TryGetValue(name, out var expected))
-                    problems.Add($"{cell.Label}: {name} is not in Directory.Packages.props; add it there and pin the same version here");
-                else if (version != expected)
-                    problems.Add($"{cell.Label}: #r \"nuget: {name}, {version}\" but Directory.Packages.props pins {expected}");
-            }
+            if (cell.Source.Contains(SetupDirective, StringComparison.Ordinal))
+                problems.Add($"{cell.Label} imports the set-up again");
+            if (PathDirective().Matches(cell.Source).Any(m => m.Groups["kind"].Value == "#r" && Path.GetFileName(m.Groups["path"].Value).StartsWith("Foundations", StringComparison.Ordinal)))
+                problems.Add($"{cell.Label} loads the library itself; {SetupFile} does that once");
         }
         return problems;
     }
 
     /// <summary>
-    /// The library built from src/ is loaded before anything else runs: the first code cell that #r's
-    /// Foundations.dll from src/ is the first code cell, or the second after a cell that only builds that
-    /// library when it is missing.
+    /// No #r "nuget: ..." in a notebook: the packages come from the library's build output, whose versions
+    /// are pinned once, in Directory.Packages.props.
     /// </summary>
-    public static IReadOnlyList<string> LoadsLibraryFirst(NotebookDocument nb, string notebookDirectory, string repositoryRoot)
+    public static IReadOnlyList<string> NoNuGetReferences(NotebookDocument nb) =>
+        nb.CodeCells.SelectMany(cell => NuGetReference().Matches(cell.Source).Select(m =>
+            $"{cell.Label}: #r \"nuget: {m.Groups["name"].Value.Trim()}\" pins a package a second time; reference it from the build output in {SetupFile} instead")).ToList();
+
+    /// <summary>
+    /// The set-up file: builds the library when it is missing, references the library and its packages
+    /// from src/'s build output (no NuGet download), registers the formatters and seeds the generator.
+    /// </summary>
+    public static IReadOnlyList<string> SetupScript(string source, string notebookDirectory, string repositoryRoot)
     {
-        var code = nb.CodeCells.ToList();
-        var source = Path.Combine(repositoryRoot, "src");
-        int loading = code.FindIndex(cell => PathDirective().Matches(cell.Source).Any(m =>
-            m.Groups["kind"].Value == "#r"
-            && Path.GetFileName(m.Groups["path"].Value) == "Foundations.dll"
-            && Repo.Contains(source, Path.GetFullPath(Path.Combine(notebookDirectory, m.Groups["path"].Value)))));
-        if (loading < 0) return ["no code cell has #r \"../src/.../Foundations.dll\" (the library built from src/)"];
-        if (loading > 1)
-            return [$"the library is loaded in {code[loading].Label}, after {loading} other code cells; load it first"];
-        if (loading == 1 && !code[0].Source.Contains("../src/", StringComparison.Ordinal))
-            return [$"{code[0].Label} \"{code[0].Summary}\" runs before the library is loaded, and is not the cell that builds src/"];
-        return [];
+        var problems = new List<string>();
+        // A .dib section starts at a line holding only its kernel's name.
+        var sections = DibSection().Split(source).Skip(1).ToList();
+        if (sections.Count < 2)
+            problems.Add($"{SetupFile} should have two #!csharp sections: one that builds the library when it is missing, then one that references it (a missing DLL fails the whole submission that names it)");
+        else if (!sections[0].Contains("dotnet", StringComparison.Ordinal) || !sections[0].Contains("build", StringComparison.Ordinal))
+            problems.Add($"the first section of {SetupFile} does not build the library (dotnet build) when it is missing");
+        var references = PathDirective().Matches(source).Where(m => m.Groups["kind"].Value == "#r").Select(m => m.Groups["path"].Value).ToList();
+        var buildOutput = Path.Combine(repositoryRoot, "src");
+        foreach (var dll in new[] { "Foundations.dll", "Foundations.Interactive.dll" })
+            if (!references.Any(r => Path.GetFileName(r) == dll && Repo.Contains(buildOutput, Path.GetFullPath(Path.Combine(notebookDirectory, r)))))
+                problems.Add($"{SetupFile} does not #r {dll} from src/'s build output");
+        if (NuGetReference().IsMatch(source))
+            problems.Add($"{SetupFile} has #r \"nuget: ...\": reference the packages from the build output, so their versions are pinned once");
+        if (!source.Contains("Notebook.Setup()", StringComparison.Ordinal)) problems.Add($"{SetupFile} does not call Notebook.Setup(), so tensors and charts would not display");
+        if (!ManualSeed().IsMatch(source)) problems.Add($"{SetupFile} does not call Tensor.ManualSeed, so the notebooks' numbers would change from run to run");
+        return problems;
     }
 
-    /// <summary>Tensor.ManualSeed is called no later than the first cell that draws random numbers.</summary>
-    public static IReadOnlyList<string> SeedsGenerator(NotebookDocument nb)
+    /// <summary>
+    /// Tensor.ManualSeed is called no later than the first cell that draws random numbers; the set-up
+    /// cell counts as seeding when <paramref name="setupSource"/> (the set-up file) seeds.
+    /// </summary>
+    public static IReadOnlyList<string> SeedsGenerator(NotebookDocument nb, string setupSource)
     {
         var code = nb.CodeCells.ToList();
-        int seed = code.FindIndex(c => ManualSeed().IsMatch(c.Source));
+        bool setupSeeds = ManualSeed().IsMatch(setupSource);
+        int seed = code.FindIndex(c => ManualSeed().IsMatch(c.Source) || (setupSeeds && c.Source.Contains(SetupDirective, StringComparison.Ordinal)));
         if (seed < 0) return ["no code cell calls Tensor.ManualSeed(...), so the notebook's numbers change from run to run"];
         int random = code.FindIndex(c => RandomDraw().IsMatch(c.Source));
         if (random >= 0 && random < seed)
@@ -260,6 +284,9 @@ public static partial class NotebookRules
 
     [GeneratedRegex(@"(?:\$@|@\$|@)""(?<verbatim>(?:[^""]|"""")*)""|(?<!"")\$?""(?<regular>(?:[^""\\\r\n]|\\.)*)""")]
     private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"^#!csharp[ \t]*\r?$", RegexOptions.Multiline)]
+    private static partial Regex DibSection();
 
     [GeneratedRegex(@"\bTensor\.ManualSeed\s*\(")]
     private static partial Regex ManualSeed();

@@ -13,17 +13,15 @@ public static class NotebookSamples
 
     public static string NotebookDirectory => Path.Combine(Root, "notebooks");
 
-    public static readonly IReadOnlyDictionary<string, string> Pinned =
-        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["MathNet.Numerics"] = "5.0.0", ["XPlot.Plotly"] = "4.1.0" };
+    /// <summary>A set-up file that keeps the set-up rule.</summary>
+    public const string SetupScript = """
+        #!csharp
 
-    public const string BuildCell = """
-        var dll = "../src/Foundations.Interactive/bin/Release/net10.0/Foundations.Interactive.dll";
-        Console.WriteLine(System.IO.File.Exists(dll) ? "Library found" : "building");
-        """;
+        if (!File.Exists("../src/Foundations.Interactive/bin/Release/net10.0/Foundations.Interactive.dll"))
+            Process.Start("dotnet", "build ../src/Foundations.Interactive -c Release")!.WaitForExit();
 
-    public const string LoadCell = """
-        #r "nuget: MathNet.Numerics, 5.0.0"
-        #r "nuget: XPlot.Plotly, 4.1.0"
+        #!csharp
+
         #r "../src/Foundations.Interactive/bin/Release/net10.0/Foundations.dll"
         #r "../src/Foundations.Interactive/bin/Release/net10.0/Foundations.Interactive.dll"
         using Foundations; using Foundations.Interactive;
@@ -38,8 +36,7 @@ public static class NotebookSamples
         {
             ["cells"] = new JsonArray(
                 Markdown("c0", "# Chapter 1 — Sample\nA short introduction."),
-                Code("c1", BuildCell),
-                Code("c2", LoadCell),
+                Code("c1", "#!import setup.dib", "setup"),
                 Code("c3", "var x = Tensor.Randn(3, 4);\nCheck.TestClose(x.Sum().Item(), x.Sum().Item(), what: \"sum\");\nx"),
                 Code("c4", "var clock = System.Diagnostics.Stopwatch.StartNew();\n$\"{clock.Elapsed.TotalMilliseconds} ms\"", "timing"),
                 Code("c5", "var stats = new ActivationStats();\nstats.Record(0, 0, \"x\", x);\nCharts.LayerStats(stats.Records, \"activations\")"),
@@ -114,37 +111,4 @@ public static class NotebookSamples
     /// <summary>An output object as nbclient writes it.</summary>
     public static JsonObject Stream(string name, string text) =>
         new() { ["name"] = name, ["output_type"] = "stream", ["text"] = Lines(text) };
-
-    public static JsonObject Result(int count, string mime, string text) => new()
-    {
-        ["data"] = new JsonObject { [mime] = Lines(text) },
-        ["execution_count"] = count,
-        ["metadata"] = new JsonObject(),
-        ["output_type"] = "execute_result",
-    };
-
-    public static JsonObject Display(string mime, string text) => new()
-    {
-        ["data"] = new JsonObject { [mime] = Lines(text) },
-        ["metadata"] = new JsonObject(),
-        ["output_type"] = "display_data",
-    };
-
-    public static JsonObject Error(string name, string value) => new()
-    {
-        ["ename"] = name,
-        ["evalue"] = value,
-        ["output_type"] = "error",
-        ["traceback"] = new JsonArray(),
-    };
-
-    /// <summary>The sample with outputs added to the code cells named by id, as an executed copy would have.</summary>
-    public static NotebookDocument Executed(params (string Id, JsonObject[] Outputs)[] outputs) => Good(root =>
-    {
-        foreach (var (id, list) in outputs)
-        {
-            var cell = Cells(root).OfType<JsonObject>().Single(c => c["id"]!.GetValue<string>() == id);
-            cell["outputs"] = new JsonArray(list.Select(o => (JsonNode)o.DeepClone()).ToArray());
-        }
-    });
 }

@@ -15,7 +15,6 @@ public static partial class RepoRules
     public const string HandoutsCommand = ".ci/handouts";
     public const string TestCommand = ".ci/test";
     public const string KernelToolId = "microsoft.dotnet-interactive";
-    public const string KernelToolVersion = "1.0.712001";
 
     public static readonly string[] RequiredExtensions = ["ms-dotnettools.dotnet-interactive-vscode", "ms-toolsai.jupyter"];
     public static readonly string[] CSharpExtensions = ["ms-dotnettools.csharp", "ms-dotnettools.csdevkit"];
@@ -77,6 +76,10 @@ public static partial class RepoRules
             var postCreate = root.TryGetProperty("postCreateCommand", out var command) ? CommandText(command) : "";
             if (!Runs(postCreate, SetupCommand))
                 problems.Add($"postCreateCommand is \"{postCreate}\"; it should run {SetupCommand}, the README's set-up command");
+            var telemetry = root.TryGetProperty("containerEnv", out var env) && env.ValueKind == JsonValueKind.Object
+                && env.TryGetProperty("DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT", out var optOut) && optOut.ValueKind == JsonValueKind.String ? optOut.GetString() : null;
+            if (telemetry != "1")
+                problems.Add("containerEnv does not set DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT to \"1\", so the kernel sends telemetry");
             return problems;
         }
     }
@@ -158,7 +161,7 @@ public static partial class RepoRules
             if (kernel.Value.ValueKind != JsonValueKind.Object)
                 return [$"dotnet-tools.json does not list {KernelToolId}"];
             var version = kernel.Value.TryGetProperty("version", out var v) ? v.GetString() : null;
-            if (version != KernelToolVersion) problems.Add($"{KernelToolId} is pinned to {version ?? "nothing"}, expected {KernelToolVersion}");
+            if (version is null || !ExactVersion().IsMatch(version)) problems.Add($"{KernelToolId} is pinned to \"{version ?? "nothing"}\", not an exact version (the kernel is pinned here and only here)");
             if (kernel.Value.TryGetProperty("rollForward", out var roll) && roll.ValueKind == JsonValueKind.True)
                 problems.Add($"{KernelToolId} has rollForward true, so a newer kernel could be used");
             return problems;

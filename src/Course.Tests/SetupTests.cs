@@ -24,7 +24,8 @@ public sealed class SetupTests
           "customizations": { "vscode": { "extensions": [
             "ms-dotnettools.dotnet-interactive-vscode", "ms-toolsai.jupyter", "ms-dotnettools.csdevkit"
           ] } },
-          "postCreateCommand": ".ci/setup"
+          "postCreateCommand": ".ci/setup",
+          "containerEnv": { "DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT": "1" }
         }
         """;
 
@@ -49,6 +50,7 @@ public sealed class SetupTests
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "\".ci/setup-old\"", StringComparison.Ordinal), "10.0.401"), "should run .ci/setup");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"20.20.2\"", "\"lts\"", StringComparison.Ordinal), "10.0.401"), "pin an exact version");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer, "10.0.100"), "global.json pins 10.0.100");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT\": \"1\"", "", StringComparison.Ordinal), "10.0.401"), "sends telemetry");
         Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "[\"bash\", \".ci/setup\"]", StringComparison.Ordinal), "10.0.401"));
         Assert.Empty(RepoRules.ImagePinned("mcr.microsoft.com/devcontainers/base@sha256:9a5942e64b35c5497c591b9bf177f4a3002d43440bf0a5e1a14fc34667b1a5c1"));
         Assert.Empty(RepoRules.ImagePinned("localhost:5000/course:1.2"));
@@ -87,11 +89,11 @@ public sealed class SetupTests
         NoProblems(RepoRules.ToolManifest(Repo.Read(".config", "dotnet-tools.json")), ".config/dotnet-tools.json");
 
     [Fact]
-    public void ToolManifest_RuleRejectsAnotherKernelVersion()
+    public void ToolManifest_RuleRejectsALooseKernelVersion()
     {
         const string good = "{\"version\": 1, \"isRoot\": true, \"tools\": {\"microsoft.dotnet-interactive\": {\"version\": \"1.0.712001\", \"commands\": [\"dotnet-interactive\"], \"rollForward\": false}}}";
         Assert.Empty(RepoRules.ToolManifest(good));
-        Rejects(RepoRules.ToolManifest(good.Replace("1.0.712001", "1.0.611002", StringComparison.Ordinal)), "expected 1.0.712001");
+        Rejects(RepoRules.ToolManifest(good.Replace("1.0.712001", "1.0.*", StringComparison.Ordinal)), "not an exact version");
         Rejects(RepoRules.ToolManifest(good.Replace("\"rollForward\": false", "\"rollForward\": true", StringComparison.Ordinal)), "rollForward true");
         Rejects(RepoRules.ToolManifest("{\"version\": 1, \"tools\": {}}"), "does not list");
     }
@@ -150,5 +152,30 @@ public sealed class SetupTests
         Assert.Empty(RepoRules.PackageVersionsExact(Props("1.0.0-beta.26120.1")));
         Rejects(RepoRules.PackageVersionsExact(Props("5.*")), "X has version \"5.*\"");
         Rejects(RepoRules.PackageVersionsExact(Props("[5.0.0,6.0.0)")), "X has version");
+    }
+}
+
+/// <summary>The kernelspec that .ci/setup registers: what every Jupyter front end and the pipeline start.</summary>
+public sealed class KernelspecTests
+{
+    [Fact]
+    public void Kernelspec_TurnsTelemetryOffAndAvoidsPortsBrowsersRefuse()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("jupyter", "kernelspec list --json") { RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var specs = System.Text.Json.Nodes.JsonNode.Parse(process.StandardOutput.ReadToEnd())!["kernelspecs"]!;
+        process.WaitForExit();
+        var spec = specs[PipelineSettings.Kernel];
+        Assert.True(spec is not null, $"the {PipelineSettings.Kernel} kernelspec is not registered: run .ci/setup");
+        var kernel = spec!["spec"]!;
+        Assert.Equal("1", kernel["env"]?["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"]?.GetValue<string>());
+        var argv = kernel["argv"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        int at = argv.IndexOf("--http-port-range");
+        Assert.True(at >= 0, "the kernelspec passes no --http-port-range, so the kernel's default 2048-3000 applies and can land on 2049");
+        var range = argv[at + 1].Split('-').Select(int.Parse).ToArray();
+        // Chromium and Firefox refuse 2049 (nfs), 3659, 4045, 5060, 5061, 6000, 6566, 6665-6669, 6697 and 10080.
+        int[] refused = [2049, 3659, 4045, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6697, 10080];
+        Assert.DoesNotContain(refused, port => port >= range[0] && port <= range[1]);
+        Assert.Equal(PipelineSettings.KernelHttpPortRange, argv[at + 1]);
     }
 }

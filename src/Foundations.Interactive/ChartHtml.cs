@@ -25,7 +25,7 @@ public static class ChartHtml
     {
         ArgumentNullException.ThrowIfNull(chart);
         var (data, layout) = Parts(chart);
-        string id = "foundations-chart-" + Guid.NewGuid().ToString("N");
+        string id = ElementId(data, layout);
         var html = new StringBuilder(prelude);
         html.Append(CultureInfo.InvariantCulture,
             $"<div class=\"foundations-chart\" style=\"width:100%;max-width:{chart.Width}px\">");
@@ -39,6 +39,26 @@ public static class ChartHtml
         html.Append(DrawScript);
         html.Append("})();\n</script>\n");
         return html.ToString();
+    }
+
+    private static readonly Lock IdGate = new();
+    private static readonly Dictionary<string, int> IdsGiven = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The chart's element id: a hash of what it draws, plus how many charts with the same content this
+    /// session drew before it. Two runs of a notebook give the same ids, so executed notebooks compare
+    /// byte for byte, and two identical charts on one page still get distinct elements.
+    /// </summary>
+    internal static string ElementId(string data, string layout)
+    {
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(data + "\n" + layout)))[..16];
+        int seen;
+        lock (IdGate)
+        {
+            seen = IdsGiven.GetValueOrDefault(hash);
+            IdsGiven[hash] = seen + 1;
+        }
+        return seen == 0 ? $"foundations-chart-{hash}" : $"foundations-chart-{hash}-{seen}";
     }
 
     /// <summary>The first chart's prelude when the local plotly.min.js exists: the library itself.</summary>
@@ -86,8 +106,15 @@ public static class ChartHtml
         js.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)
           .Replace("<!--", "<\\!--", StringComparison.Ordinal);
 
-    /// <summary>Defines foundationsLoadPlotly(callback): loads the pinned plotly.js from the CDN once per page.</summary>
-    private static readonly string LoaderScript = """
+    /// <summary>Marks the CDN fallback in a chart's script, so an offline handout can drop it (the pipeline does).</summary>
+    public const string FallbackBegin = "/* foundations-cdn-fallback: begin */";
+    public const string FallbackEnd = "/* foundations-cdn-fallback: end */";
+
+    /// <summary>
+    /// Defines foundationsLoadPlotly(callback): loads the pinned plotly.js from the CDN once per page,
+    /// with its subresource-integrity hash, so a changed file on the CDN is refused rather than run.
+    /// </summary>
+    private static readonly string LoaderScript = FallbackBegin + "\n" + """
           var foundationsLoadPlotly = window.foundationsLoadPlotly || function (callback) {
             var state = window.foundationsPlotlyCdn;
             if (state) { if (state.done) callback(); else state.waiting.push(callback); return; }
@@ -95,11 +122,18 @@ public static class ChartHtml
             var finish = function () { state.done = true; state.waiting.forEach(function (f) { f(); }); state.waiting = []; };
             var url = "__URL__";
             if (typeof window.define === "function" && window.define.amd && typeof window.require === "function") {
-              window.require.config({ paths: { "foundations-plotly": url.replace(/\.js$/, "") } });
+              window.require.config({
+                paths: { "foundations-plotly": url.replace(/\.js$/, "") },
+                onNodeCreated: function (node, config, name) {
+                  if (name === "foundations-plotly") { node.setAttribute("integrity", "__INTEGRITY__"); node.setAttribute("crossorigin", "anonymous"); }
+                }
+              });
               window.require(["foundations-plotly"], function (plotly) { window.Plotly = plotly; finish(); }, finish);
             } else {
               var script = document.createElement("script");
               script.src = url;
+              script.integrity = "__INTEGRITY__";
+              script.crossOrigin = "anonymous";
               script.onload = finish;
               script.onerror = finish;
               document.head.appendChild(script);
@@ -107,7 +141,8 @@ public static class ChartHtml
           };
           window.foundationsLoadPlotly = foundationsLoadPlotly;
 
-        """.Replace("__URL__", PlotlyScript.CdnUrl, StringComparison.Ordinal);
+        """.Replace("__URL__", PlotlyScript.CdnUrl, StringComparison.Ordinal)
+           .Replace("__INTEGRITY__", PlotlyScript.CdnIntegrity, StringComparison.Ordinal) + FallbackEnd + "\n";
 
     private static readonly string DrawScript = LoaderScript + """
           var config = { responsive: true, displaylogo: false };

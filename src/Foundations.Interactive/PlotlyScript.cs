@@ -15,6 +15,12 @@ public static class PlotlyScript
 
     public static string CdnUrl => $"https://cdn.plot.ly/plotly-{Version}.min.js";
 
+    /// <summary>
+    /// The subresource-integrity hash of <see cref="Version"/>'s plotly.min.js (SHA-384 of the file that
+    /// npm installs under .ci/npm; a test recomputes it). A CDN copy that differs is refused.
+    /// </summary>
+    public const string CdnIntegrity = "sha384-MqL7Cy3itNqCI1Wlc926K0XhyRKJ/NMqTaytIIEB+QIdInOploxqRIHRKLlhPykM";
+
     private const string SolutionFile = "Foundations.slnx";
     private static readonly string RelativePath = Path.Combine(".ci", "npm", "node_modules", "plotly.js-dist-min", "plotly.min.js");
 

@@ -1,0 +1,460 @@
+#!/usr/bin/python3
+"""The notebook pipeline, the one place notebooks are executed for the course: runs every notebook
+with the real .NET kernel twice and compares the runs, exports each to one HTML handout that opens
+from disk with no network (plus a PDF), writes an index, and records everything in a JSON report that
+src/Course.Tests reads. Its constants are in settings.json next to it.
+
+Runs under Debian's python3 (nbclient, nbconvert, nbformat from apt; see .ci/setup).
+
+    pipeline.py build [--notebooks DIR] [--out DIR] [--no-pdf]
+    pipeline.py check FILE.html...      # the offline checks alone, on exported pages
+
+The build works in a staging folder and only replaces build/executed and build/handouts when every
+notebook ran cleanly, so a failing cell never costs the previous good handouts.
+"""
+
+import argparse
+import copy
+import difflib
+import html
+import html.parser
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+TEMPLATES = HERE / "templates"
+SETTINGS = json.loads((HERE / "settings.json").read_text(encoding="utf-8"))
+
+# Markers written by src/Foundations.Interactive/ChartHtml.cs.
+CHART_MARKER = 'class="foundations-chart"'
+PLOTLY_EMBED_MARKER = "sent once per kernel session by Foundations.Interactive"
+PLOTLY_CDN_NOTE = "was not found on this machine"
+# A chart's CDN fallback sits between these markers; a handout drops it (it opens offline, and a
+# chart without plotly.js then says so instead of reaching for the network).
+CDN_FALLBACK = re.compile(re.escape("/* foundations-cdn-fallback: begin */") + r".*?" + re.escape("/* foundations-cdn-fallback: end */"), re.DOTALL)
+CDN_FALLBACK_OFFLINE = "var foundationsLoadPlotly = function (callback) { callback(); };"
+CDN_HOST = "cdn.plot.ly"
+
+# The kernel's own bootstrap output (it probes local addresses and loads require.js from a CDN
+# so a live Jupyter page can talk back to the kernel).
+KERNEL_BOOTSTRAP_MARKERS = ("dotnet-interactive-this-cell", "probeAddresses(")
+
+# Lines of a kernel log that say why the kernel died, shown before the log's tail.
+KERNEL_DEATH_CAUSES = re.compile(r"Process terminated|Unhandled exception|OutOfMemory|Stack overflow|Fatal error|AddressInUseException", re.IGNORECASE)
+
+CSHARP_LANGUAGE_INFO = {
+    "name": "C#",
+    "pygments_lexer": "csharp",
+    "mimetype": "text/x-csharp",
+    "file_extension": ".cs",
+}
+
+
+class PipelineError(Exception):
+    pass
+
+
+def notebooks_in_order(folder):
+    """notebooks/*.ipynb by name, numbers compared as numbers (2 before 10)."""
+    key = lambda p: [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", p.name)]
+    return sorted((p for p in Path(folder).glob("*.ipynb") if not p.name.startswith(".")), key=key)
+
+
+def kernel_environment():
+    """This process's environment plus the kernel's settings (telemetry off)."""
+    return {**os.environ, **SETTINGS["kernelEnvironment"]}
+
+
+def execute(source, target):
+    """Runs every cell of `source` with the .NET kernel, from the notebook's folder (so relative paths
+    resolve), strips the kernel's bootstrap output, writes the result to `target` and returns it.
+    Raises PipelineError naming the failing cell, or the cause of the kernel's death."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    kernel_log = Path(target).with_suffix(".kernel.log")
+    os.environ.update(SETTINGS["kernelEnvironment"])
+    attempts = SETTINGS["kernelStartAttempts"]
+    for attempt in range(1, attempts + 1):
+        nb = nbformat.read(source, as_version=4)
+        client = NotebookClient(
+            nb,
+            kernel_name=SETTINGS["kernel"],
+            timeout=SETTINGS["cellTimeoutSeconds"],
+            startup_timeout=SETTINGS["kernelStartupSeconds"],
+            allow_errors=False,
+            record_timing=False,
+            resources={"metadata": {"path": str(Path(source).parent)}},
+        )
+        try:
+            # The kernel logs its web host's start and stop; keep that out of the build's output.
+            with open(kernel_log, "w", encoding="utf-8") as log:
+                client.execute(stdout=log, stderr=subprocess.STDOUT)
+            break
+        except (CellExecutionError, CellTimeoutError) as error:
+            nbformat.write(strip_kernel_bootstrap(nb), target)
+            raise PipelineError(f"{Path(source).name}: {failing_cell_message(nb, error)}\n"
+                                f"(partial output in {target}, kernel log in {kernel_log})") from None
+        except (DeadKernelError, RuntimeError) as error:
+            log_text = kernel_log.read_text(encoding="utf-8", errors="replace")
+            # Kernels started at the same moment can pick the same port for their web host; the loser
+            # dies before running anything, so starting it again is safe.
+            if "AddressInUseException" in log_text and attempt < attempts:
+                print(f"pipeline:   the kernel lost a port race; starting it again ({attempt + 1}/{attempts})", flush=True)
+                time.sleep(random.uniform(1, 5))
+                continue
+            nbformat.write(strip_kernel_bootstrap(nb), target)
+            raise PipelineError(f"{Path(source).name}: the kernel died ({type(error).__name__}: {error})\n"
+                                + kernel_death_cause(log_text, kernel_log)) from None
+    strip_kernel_bootstrap(nb)
+    errors = [(i, o) for i, c in enumerate(code_cells(nb), 1) for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    if errors:
+        number, output = errors[0]
+        raise PipelineError(f"{Path(source).name}: {len(errors)} error output(s), first in code cell {number} "
+                            f"({first_line(code_cells(nb)[number - 1])}): {output.get('ename')}: {output.get('evalue')}")
+    nbformat.write(nb, target)
+    return nb
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def first_line(cell):
+    """The cell's first line that is not blank or a comment, for naming it in a message."""
+    lines = [l.strip() for l in cell.source.splitlines() if l.strip()]
+    code = [l for l in lines if not l.startswith("//")]
+    line = (code or lines or ["(empty)"])[0]
+    return line if len(line) <= 80 else line[:77] + "..."
+
+
+def failing_cell_message(nb, error):
+    """"code cell 7 (`var x = ...`) failed:" with the error and the compiler's diagnostics, which the
+    kernel writes to the cell's stderr rather than into the error."""
+    for number, cell in enumerate(code_cells(nb), 1):
+        outputs = cell.get("outputs", [])
+        failed = [o for o in outputs if o.get("output_type") == "error"]
+        if not failed:
+            continue
+        stderr = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr").strip()
+        message = f"code cell {number} (`{first_line(cell)}`) failed: {failed[0].get('ename')}: {_shorten(failed[0].get('evalue', ''), 20)}"
+        return message + (f"\n{_shorten(stderr, 20)}" if stderr else "")
+    # A time-out leaves no error output; nbclient's message names the cell's source.
+    return f"a cell did not finish: {_shorten(str(error), 20)}"
+
+
+def kernel_death_cause(log_text, log_path):
+    causes = [l.strip() for l in log_text.splitlines() if KERNEL_DEATH_CAUSES.search(l)]
+    text = ""
+    if causes:
+        text += "cause, from the kernel log:\n  " + "\n  ".join(causes[:5]) + "\n"
+    tail = log_text.strip().splitlines()[-15:]
+    return text + f"last lines of {log_path}:\n" + "\n".join(tail)
+
+
+def _shorten(text, max_lines):
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+    lines = text.splitlines()
+    return text if len(lines) <= max_lines else "\n".join(lines[:max_lines]) + f"\n... ({len(lines) - max_lines} more lines)"
+
+
+def compare(first, second):
+    """The code cells whose outputs differ between two executions of one notebook, except cells tagged
+    timing: one entry per cell with its number, first line and a short diff. Empty when the two runs
+    are byte-identical outside the timing cells."""
+    timing = SETTINGS["tags"]["timing"]
+    one, two = code_cells(first), code_cells(second)
+    if [c.source for c in one] != [c.source for c in two]:
+        return [{"cell": 0, "first_line": "", "diff": "the two executions ran different versions of the notebook"}]
+    differences = []
+    for number, (a, b) in enumerate(zip(one, two), 1):
+        if timing in a.get("metadata", {}).get("tags", []):
+            continue
+        left = json.dumps({"execution_count": a.get("execution_count"), "outputs": a.get("outputs", [])}, indent=1, sort_keys=True, ensure_ascii=False)
+        right = json.dumps({"execution_count": b.get("execution_count"), "outputs": b.get("outputs", [])}, indent=1, sort_keys=True, ensure_ascii=False)
+        if left != right:
+            diff = list(difflib.unified_diff(left.splitlines(), right.splitlines(), "first run", "second run", lineterm="", n=1))
+            differences.append({"cell": number, "first_line": first_line(a), "diff": "\n".join(diff[:30])})
+    return differences
+
+
+def without_timing_outputs(nb):
+    """The notebook's JSON text with the outputs of timing cells removed: what must be byte-identical."""
+    nb = copy.deepcopy(nb)
+    for cell in code_cells(nb):
+        if SETTINGS["tags"]["timing"] in cell.get("metadata", {}).get("tags", []):
+            cell.outputs = []
+    return nbformat.writes(nb)
+
+
+def chapter_title(nb, fallback):
+    """The text of the first markdown heading, without markdown emphasis or code marks."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            match = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
+            if match:
+                return re.sub(r"[*_`]", "", match.group(1)).strip()
+    return fallback
+
+
+def prepare_for_export(nb):
+    """A copy for export: C# language_info (so code cells get C# highlighting), without the set-up cell
+    (a reader of the handout has nothing to build) and without kernel bootstrap outputs."""
+    nb = copy.deepcopy(nb)
+    nb.metadata["language_info"] = dict(CSHARP_LANGUAGE_INFO)
+    nb.cells = [c for c in nb.cells if SETTINGS["tags"]["setup"] not in c.get("metadata", {}).get("tags", [])]
+    strip_kernel_bootstrap(nb)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                text = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+                data["text/html"] = CDN_FALLBACK.sub(lambda _: CDN_FALLBACK_OFFLINE, text)
+    return nb
+
+
+def strip_kernel_bootstrap(nb):
+    """Drops the kernel's bootstrap output (a script that finds the live kernel on a port that changes
+    from run to run); a saved notebook has no kernel to talk to."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not _is_kernel_bootstrap(o)]
+    return nb
+
+
+def _is_kernel_bootstrap(output):
+    text = output.get("data", {}).get("text/html", "")
+    if isinstance(text, list):
+        text = "".join(text)
+    return any(marker in text for marker in KERNEL_BOOTSTRAP_MARKERS)
+
+
+def export_html(nb, title, target):
+    exporter = HTMLExporter(
+        template_name="handout",
+        extra_template_basedirs=[str(TEMPLATES)],
+        embed_images=True,
+        exclude_anchor_links=False,
+    )
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    Path(target).write_text(body, encoding="utf-8")
+    return body
+
+
+class _RemoteReferences(html.parser.HTMLParser):
+    """Collects URLs that a browser would fetch by itself on load (not plain links)."""
+
+    LOADED = {"script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src",
+              "audio": "src", "embed": "src", "object": "data", "link": "href"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.remote = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        url = attrs.get(self.LOADED.get(tag, ""), None)
+        if url and _is_remote(url):
+            self.remote.append(f"<{tag}> {url}")
+        if "style" in attrs and _remote_css(attrs["style"] or ""):
+            self.remote.append(f"<{tag} style> {_remote_css(attrs['style'])}")
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style and _remote_css(data):
+            self.remote.append(f"<style> {_remote_css(data)}")
+
+
+def _is_remote(url):
+    return re.match(r"^\s*(https?:)?//", url, re.IGNORECASE) is not None
+
+
+def _remote_css(css):
+    match = re.search(r"(@import\s+(?:url\(\s*)?['\"]?|url\(\s*['\"]?)((https?:)?//[^'\")\s;]+)", css, re.IGNORECASE)
+    return match.group(2) if match else None
+
+
+def check_offline(text):
+    """Problems that would stop a page from working offline; an empty list when there are none."""
+    problems = []
+    parser = _RemoteReferences()
+    parser.feed(text)
+    problems += [f"loads from the network: {r}" for r in parser.remote]
+    charts = text.count(CHART_MARKER)
+    embeds = text.count(PLOTLY_EMBED_MARKER)
+    if charts and embeds != 1:
+        problems.append(f"{charts} chart(s) but plotly.js is embedded {embeds} times (expected once)")
+    if not charts and embeds:
+        problems.append(f"no charts but plotly.js is embedded {embeds} times")
+    if CDN_HOST in text:
+        problems.append(f"the page names {CDN_HOST}: a chart's CDN fallback was not removed")
+    if PLOTLY_CDN_NOTE in text:
+        problems.append("a chart fell back to the CDN: the local plotly.js was missing when the notebook ran (run .ci/setup)")
+    return problems
+
+
+def chart_count(text):
+    return text.count(CHART_MARKER)
+
+
+def print_pdf(html_path, pdf_path):
+    """Prints a handout with headless Chromium; its narrow window keeps charts within the page."""
+    with tempfile.TemporaryDirectory(prefix="handout-chromium-") as profile:
+        command = [
+            SETTINGS["chromium"]["path"], *SETTINGS["chromium"]["flags"], f"--user-data-dir={profile}", "--window-size=700,1000", "--virtual-time-budget=20000",
+            "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", Path(html_path).resolve().as_uri(),
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0 or not Path(pdf_path).exists() or Path(pdf_path).stat().st_size == 0:
+        raise PipelineError(f"chromium could not print {html_path}:\n{result.stderr[-2000:]}")
+
+
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Neural Nets from the Foundations, in C#: handouts</title>
+<style>
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46em; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
+  ul.chapters {{ list-style: none; padding-left: 0; }}
+  ul.chapters li {{ margin: 0.4em 0; }}
+  .pdf {{ font-size: 90%; color: #666; }}
+  a {{ color: #1f5fa8; }}
+</style>
+</head>
+<body>
+<h1>Neural Nets from the Foundations, in C#</h1>
+<p>Handouts: each chapter run from top to bottom, with its charts. The files open from disk and need no network.</p>
+<ul class="chapters">
+{items}
+</ul>
+</body>
+</html>
+"""
+
+
+def write_index(chapters, target):
+    """chapters: (title, html file name, pdf file name or None) in course order."""
+    items = []
+    for title, html_name, pdf_name in chapters:
+        item = f'  <li><a class="chapter" href="{html.escape(html_name)}">{html.escape(title)}</a>'
+        if pdf_name:
+            item += f' <span class="pdf">(<a href="{html.escape(pdf_name)}">PDF</a>)</span>'
+        items.append(item + "</li>")
+    Path(target).write_text(INDEX_TEMPLATE.format(items="\n".join(items)), encoding="utf-8")
+
+
+
+def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page=print_pdf):
+    """Executes, compares and exports every notebook into a staging folder, writes the report, and
+    swaps the staged executed/ and handouts/ folders in only when every notebook succeeded.
+    Returns the report."""
+    out_dir = Path(out_dir)
+    notebooks = notebooks_in_order(notebooks_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    executed_dir, handouts_dir, second_dir = staging / SETTINGS["executedDir"], staging / SETTINGS["handoutsDir"], staging / "second"
+    for folder in (executed_dir, handouts_dir, second_dir):
+        folder.mkdir(parents=True)
+    report = {"notebooks_dir": str(Path(notebooks_dir).resolve()), "executions": SETTINGS["executionsPerNotebook"],
+              "notebooks": [], "ok": False, "error": None}
+    if not notebooks:
+        report["error"] = f"no notebooks in {notebooks_dir}"
+    chapters = []
+    for number, source in enumerate(notebooks, 1):
+        entry = {"name": source.name, "title": None, "seconds": [], "error": None, "differences": [],
+                 "charts": 0, "html": None, "pdf": None, "offline_problems": []}
+        report["notebooks"].append(entry)
+        try:
+            runs = []
+            for run in range(1, SETTINGS["executionsPerNotebook"] + 1):
+                print(f"pipeline: [{number}/{len(notebooks)}] executing {source.name} (run {run})", flush=True)
+                started = time.monotonic()
+                runs.append(execute_notebook(source, (executed_dir if run == 1 else second_dir) / source.name))
+                entry["seconds"].append(round(time.monotonic() - started, 1))
+            for later in runs[1:]:
+                entry["differences"] += compare(runs[0], later)
+            if entry["differences"]:
+                cells = ", ".join(str(d["cell"]) for d in entry["differences"])
+                print(f"pipeline:   the runs differ in code cell(s) {cells}", flush=True)
+            nb = runs[0]
+            entry["title"] = chapter_title(nb, source.stem)
+            html_path = handouts_dir / (source.stem + ".html")
+            text = export_html(prepare_for_export(nb), entry["title"], html_path)
+            entry["html"], entry["charts"] = html_path.name, chart_count(text)
+            entry["offline_problems"] = check_offline(text)
+            size = html_path.stat().st_size / 1e6
+            print(f"pipeline:   {html_path.name}: \"{entry['title']}\", {entry['charts']} chart(s), {size:.1f} MB", flush=True)
+            if pdf:
+                pdf_path = html_path.with_suffix(".pdf")
+                print_page(html_path, pdf_path)
+                entry["pdf"] = pdf_path.name
+                print(f"pipeline:   {pdf_path.name}: {pdf_path.stat().st_size / 1e6:.1f} MB", flush=True)
+            chapters.append((entry["title"], entry["html"], entry["pdf"]))
+        except PipelineError as error:
+            entry["error"] = str(error)
+            print(f"pipeline: FAILED: {error}", file=sys.stderr, flush=True)
+    problems = [n["name"] for n in report["notebooks"] if n["error"] or n["differences"] or n["offline_problems"]]
+    report["ok"] = bool(notebooks) and not problems
+    if report["ok"]:
+        write_index(chapters, handouts_dir / "index.html")
+        for name in (SETTINGS["executedDir"], SETTINGS["handoutsDir"]):
+            shutil.rmtree(out_dir / name, ignore_errors=True)
+            (staging / name).rename(out_dir / name)
+        shutil.rmtree(staging)
+        print(f"pipeline: wrote {len(chapters)} chapter(s) and {out_dir / SETTINGS['handoutsDir'] / 'index.html'}", flush=True)
+    else:
+        kept = out_dir / "failed"
+        shutil.rmtree(kept, ignore_errors=True)
+        staging.rename(kept)
+        report["error"] = report["error"] or f"problems in {', '.join(problems)}; the previous handouts were kept, this run's output is in {kept}"
+        print(f"pipeline: FAILED: {report['error']}", file=sys.stderr, flush=True)
+    (out_dir / SETTINGS["report"]).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return report
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_command = commands.add_parser("build", help="execute the notebooks twice, compare, export handouts, write the report")
+    build_command.add_argument("--notebooks", default=str(REPO / SETTINGS["notebooksDir"]))
+    build_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"]))
+    build_command.add_argument("--no-pdf", action="store_true")
+    check_command = commands.add_parser("check", help="check exported pages for network use")
+    check_command.add_argument("files", nargs="+")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        return 0 if build(args.notebooks, args.out, pdf=not args.no_pdf)["ok"] else 1
+    failed = False
+    for name in args.files:
+        problems = check_offline(Path(name).read_text(encoding="utf-8"))
+        for problem in problems:
+            print(f"{name}: {problem}")
+        failed |= bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

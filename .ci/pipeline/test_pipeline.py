@@ -1,0 +1,215 @@
+#!/usr/bin/python3
+"""Unit tests of the notebook pipeline's own logic, on hand-made notebooks (no kernel, no browser).
+Run by .ci/test, which counts them in its summary:  /usr/bin/python3 .ci/pipeline/test_pipeline.py"""
+
+import json
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pipeline  # noqa: E402
+
+BOOTSTRAP = {"output_type": "display_data", "metadata": {},
+             "data": {"text/html": "<div id='dotnet-interactive-this-cell-1'></div><script>probeAddresses(['http://127.0.0.1:2051/'])</script>"}}
+
+
+def stream(text, name="stdout"):
+    return {"output_type": "stream", "name": name, "text": text}
+
+
+def result(count, text):
+    return {"output_type": "execute_result", "execution_count": count, "metadata": {}, "data": {"text/plain": text}}
+
+
+def notebook(*cells):
+    """cells: (source, outputs, tags) for code cells, or a str for a markdown cell."""
+    nb = nbformat.v4.new_notebook()
+    for cell in cells:
+        if isinstance(cell, str):
+            nb.cells.append(nbformat.v4.new_markdown_cell(cell))
+            continue
+        source, outputs, tags = cell
+        code = nbformat.v4.new_code_cell(source)
+        code.outputs = [nbformat.from_dict(o) for o in outputs]
+        if tags:
+            code.metadata["tags"] = list(tags)
+        nb.cells.append(code)
+    return nb
+
+
+class CompareTests(unittest.TestCase):
+    def test_identical_runs_have_no_differences(self):
+        a = notebook("# Title", ("var x = 1;", [stream("1\n")], []))
+        self.assertEqual([], pipeline.compare(a, notebook("# Title", ("var x = 1;", [stream("1\n")], []))))
+
+    def test_a_different_output_names_the_cell_its_first_line_and_both_values(self):
+        a = notebook(("#!import setup.dib", [], ["setup"]), ("// a comment\nTensor.Randn(2)", [result(2, "tensor([0.1])")], []))
+        b = notebook(("#!import setup.dib", [], ["setup"]), ("// a comment\nTensor.Randn(2)", [result(2, "tensor([0.2])")], []))
+        [difference] = pipeline.compare(a, b)
+        self.assertEqual(2, difference["cell"])
+        self.assertEqual("Tensor.Randn(2)", difference["first_line"])
+        self.assertIn("tensor([0.1])", difference["diff"])
+        self.assertIn("tensor([0.2])", difference["diff"])
+
+    def test_only_cells_tagged_timing_may_differ(self):
+        a = notebook(("Time()", [stream("2.6 ms\n")], ["timing"]), ("Time()", [stream("2.6 ms\n")], []))
+        b = notebook(("Time()", [stream("3.1 ms\n")], ["timing"]), ("Time()", [stream("3.1 ms\n")], []))
+        self.assertEqual([2], [d["cell"] for d in pipeline.compare(a, b)])
+        self.assertEqual(pipeline.without_timing_outputs(a).count("2.6 ms"), 1)
+
+    def test_a_different_execution_count_or_missing_output_is_a_difference(self):
+        a = notebook(("x", [result(1, "1")], []), ("y", [stream("y\n")], []))
+        b = notebook(("x", [result(2, "1")], []), ("y", [], []))
+        self.assertEqual([1, 2], [d["cell"] for d in pipeline.compare(a, b)])
+
+    def test_runs_of_different_sources_are_reported_as_such(self):
+        [difference] = pipeline.compare(notebook(("x", [], [])), notebook(("y", [], [])))
+        self.assertIn("different versions", difference["diff"])
+
+
+class ExportTests(unittest.TestCase):
+    def test_the_export_drops_the_setup_cell_and_the_kernel_bootstrap(self):
+        nb = notebook("# Chapter 9 — *Tests*", ("#!import setup.dib", [BOOTSTRAP, stream("Library found\n")], ["setup"]),
+                      ("var x = 1;", [BOOTSTRAP, stream("1\n")], []))
+        exported = pipeline.prepare_for_export(nb)
+        self.assertEqual(["markdown", "code"], [c.cell_type for c in exported.cells])
+        self.assertEqual([stream("1\n")], exported.cells[1].outputs)
+        self.assertEqual("C#", exported.metadata["language_info"]["name"])
+        self.assertEqual(3, len(nb.cells), "the executed notebook itself keeps its set-up cell")
+
+    def test_the_export_drops_each_charts_cdn_fallback(self):
+        script = ("<div class=\"foundations-chart\"></div><script>/* foundations-cdn-fallback: begin */\nvar url = \"https://cdn.plot.ly/plotly-2.35.3.min.js\";"
+                  "\n/* foundations-cdn-fallback: end */\ndraw();</script>")
+        chart = {"output_type": "display_data", "metadata": {}, "data": {"text/html": script}}
+        exported = pipeline.prepare_for_export(notebook(("c", [chart], [])))
+        html = exported.cells[0].outputs[0]["data"]["text/html"]
+        self.assertNotIn("cdn.plot.ly", html)
+        self.assertIn("draw();", html)
+        self.assertIn(pipeline.CDN_FALLBACK_OFFLINE, html)
+        self.assertTrue(any("cdn.plot.ly" in p for p in pipeline.check_offline(script)))
+
+    def test_strip_kernel_bootstrap_keeps_other_html(self):
+        chart = {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<div class=\"foundations-chart\"></div>"}}
+        nb = pipeline.strip_kernel_bootstrap(notebook(("c", [BOOTSTRAP, chart], [])))
+        self.assertEqual([chart], nb.cells[0].outputs)
+
+    def test_chapter_title_is_the_first_heading_without_emphasis(self):
+        self.assertEqual("Chapter 9 — Tests", pipeline.chapter_title(notebook("intro", "## Chapter 9 — *Tests*"), "fallback"))
+        self.assertEqual("fallback", pipeline.chapter_title(notebook(("x", [], [])), "fallback"))
+
+    def test_offline_check_flags_network_loads_and_a_missing_or_repeated_plotly(self):
+        chart = '<div class="foundations-chart"></div>'
+        embed = "/* plotly.js 2.35.3, sent once per kernel session by Foundations.Interactive */"
+        self.assertEqual([], pipeline.check_offline(embed + chart + chart))
+        self.assertTrue(any("embedded 0 times" in p for p in pipeline.check_offline(chart)))
+        self.assertTrue(any("embedded 2 times" in p for p in pipeline.check_offline(embed + embed + chart)))
+        self.assertTrue(any("https://cdn.example/x.js" in p for p in pipeline.check_offline('<script src="https://cdn.example/x.js"></script>')))
+        self.assertTrue(any("//fonts.example/a.css" in p for p in pipeline.check_offline('<style>@import "//fonts.example/a.css";</style>')))
+
+
+class MessageTests(unittest.TestCase):
+    def test_a_failing_cell_is_named_by_number_and_first_code_line_with_its_diagnostics(self):
+        error = {"output_type": "error", "ename": "Error", "evalue": "compilation error", "traceback": []}
+        nb = notebook("# T", ("#!import setup.dib", [], ["setup"]),
+                      ("// checks the sum\nCheck.TestClose(s, 3.0);", [stream("(1,1): error CS0103: The name 's' does not exist\n", "stderr"), error], []))
+        message = pipeline.failing_cell_message(nb, RuntimeError("x"))
+        self.assertIn("code cell 2 (`Check.TestClose(s, 3.0);`)", message)
+        self.assertIn("error CS0103", message)
+        self.assertIn("compilation error", message)
+
+    def test_a_dead_kernel_shows_the_line_with_the_cause_before_the_tail(self):
+        log = "\n".join(["info: starting"] + ["Process terminated. Stack overflow."] + [f"   at Frame{i}()" for i in range(40)])
+        message = pipeline.kernel_death_cause(log, "k.log")
+        self.assertIn("cause, from the kernel log:\n  Process terminated. Stack overflow.", message)
+        self.assertIn("at Frame39()", message)
+        self.assertNotIn("Frame0()", message)
+
+    def test_notebooks_are_ordered_by_number(self):
+        with tempfile.TemporaryDirectory() as folder:
+            for name in ("10_ten.ipynb", "02_two.ipynb", "01_one.ipynb", ".hidden.ipynb", "setup.dib"):
+                Path(folder, name).write_text("{}")
+            self.assertEqual(["01_one.ipynb", "02_two.ipynb", "10_ten.ipynb"], [p.name for p in pipeline.notebooks_in_order(folder)])
+
+
+class BuildTests(unittest.TestCase):
+    """The build with a stand-in for the kernel: the report, and the swap that keeps good handouts."""
+
+    def setUp(self):
+        self.folder = Path(tempfile.mkdtemp())
+        self.notebooks = self.folder / "notebooks"
+        self.notebooks.mkdir()
+        for name, text in (("01_a.ipynb", "one"), ("02_b.ipynb", "two")):
+            nbformat.write(notebook(f"# Chapter {text}", (f"Console.WriteLine(\"{text}\");", [], [])), self.notebooks / name)
+        self.out = self.folder / "build"
+
+    def tearDown(self):
+        import shutil
+        shutil.rmtree(self.folder)
+
+    def fake_kernel(self, fail=None, vary=None):
+        runs = {}
+
+        def execute(source, target):
+            nb = nbformat.read(source, as_version=4)
+            runs[source.name] = runs.get(source.name, 0) + 1
+            if source.name == fail:
+                raise pipeline.PipelineError(f"{source.name}: code cell 1 failed")
+            text = nb.cells[1].source + (f" run {runs[source.name]}" if source.name == vary else "")
+            nb.cells[1].outputs = [nbformat.from_dict(stream(text + "\n"))]
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, target)
+            return nb
+        return execute
+
+    def build(self, **kernel):
+        return pipeline.build(self.notebooks, self.out, pdf=False, execute_notebook=self.fake_kernel(**kernel))
+
+    def test_a_clean_build_writes_handouts_index_and_report(self):
+        report = self.build()
+        self.assertTrue(report["ok"])
+        self.assertEqual(["01_a.ipynb", "02_b.ipynb"], [n["name"] for n in report["notebooks"]])
+        self.assertEqual(2, len(report["notebooks"][0]["seconds"]))
+        self.assertTrue((self.out / "handouts" / "01_a.html").exists())
+        self.assertTrue((self.out / "executed" / "02_b.ipynb").exists())
+        self.assertIn("01_a.html", (self.out / "handouts" / "index.html").read_text())
+        self.assertEqual(report, json.loads((self.out / pipeline.SETTINGS["report"]).read_text()))
+        self.assertEqual(sorted(["handouts", "executed", pipeline.SETTINGS["report"]]), sorted(p.name for p in self.out.iterdir()))
+        self.assertFalse(any(p.name.startswith(".staging") for p in self.out.iterdir()))
+
+    def test_a_failing_notebook_keeps_the_previous_handouts_and_is_reported(self):
+        self.build()
+        before = (self.out / "handouts" / "01_a.html").read_text()
+        report = self.build(fail="02_b.ipynb")
+        self.assertFalse(report["ok"])
+        self.assertIn("code cell 1 failed", report["notebooks"][1]["error"])
+        self.assertIsNone(report["notebooks"][0]["error"])
+        self.assertEqual(before, (self.out / "handouts" / "01_a.html").read_text())
+        self.assertTrue((self.out / "handouts" / "02_b.html").exists(), "the previous good handout of the failing chapter stays")
+        self.assertTrue((self.out / "failed").is_dir())
+
+    def test_runs_that_differ_fail_the_build_and_name_the_cell(self):
+        report = self.build(vary="01_a.ipynb")
+        self.assertFalse(report["ok"])
+        [difference] = report["notebooks"][0]["differences"]
+        self.assertEqual(1, difference["cell"])
+        self.assertIn("run 2", difference["diff"])
+        self.assertFalse((self.out / "handouts").exists())
+
+    def test_no_notebooks_is_an_error(self):
+        for p in self.notebooks.iterdir():
+            p.unlink()
+        report = self.build()
+        self.assertFalse(report["ok"])
+        self.assertIn("no notebooks", report["error"])
+
+
+if __name__ == "__main__":
+    # One summary line that .ci/test adds to its own: "pipeline tests: N passed, N failed".
+    outcome = unittest.main(exit=False, verbosity=1).result
+    failed = len(outcome.failures) + len(outcome.errors)
+    print(f"pipeline tests: {outcome.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
