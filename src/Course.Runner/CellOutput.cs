@@ -1,5 +1,6 @@
 using Foundations;
 using Microsoft.DotNet.Interactive.Formatting;
+
 using XPlot.Plotly;
 
 namespace Course.Runner;
@@ -11,13 +12,34 @@ namespace Course.Runner;
 /// </summary>
 public sealed class CellOutput(TextWriter writer, ChartFiles charts)
 {
+    /// <summary>The output of the notebook being run, for the display extension methods, which have no object to hold it.</summary>
+    public static CellOutput Current
+    {
+        get => current ?? throw new InvalidOperationException("Display() works only while the runner runs a notebook");
+        set => current = value;
+    }
+
+    private static CellOutput? current;
+
     /// <summary>Set by the runner before each cell, to name chart files after it.</summary>
     public int Cell { get; set; }
 
-    public void Show(object? value)
+    /// <summary>Shows a value now and returns the handle whose Update shows the next one; a terminal
+    /// cannot replace an earlier line reliably, so an update prints a new one.</summary>
+    public DisplayedValue Display(object? value, IReadOnlyList<string> mimeTypes)
+    {
+        Show(value, mimeTypes);
+        return new DisplayedValue(this, mimeTypes);
+    }
+
+    /// <summary>Shows a value; a string said to be HTML is shown as the text a reader would see.</summary>
+    public void Show(object? value, IReadOnlyList<string>? mimeTypes = null)
     {
         switch (value)
         {
+            case string html when mimeTypes is not null && mimeTypes.Contains(HtmlFormatter.MimeType, StringComparer.OrdinalIgnoreCase):
+                writer.WriteLine(HtmlText.ToPlainText(html));
+                break;
             case PlotlyChart chart:
                 var path = charts.Write(chart, Cell);
                 writer.WriteLine($"[chart written to {Shown(path)}]");

@@ -8,20 +8,9 @@ public sealed class KernelGlobals(CellOutput output)
 {
     /// <summary>
     /// The kernel's <c>display(value)</c>: shows a value now, before the cell ends, and returns a
-    /// handle whose <see cref="DisplayedValue.Update"/> shows a new value in its place. A terminal
-    /// cannot replace an earlier line reliably, so each update prints a new one.
+    /// handle whose <see cref="DisplayedValue.Update"/> shows a new value in its place.
     /// </summary>
 #pragma warning disable IDE1006 // the kernel's own lower-case name, which the notebooks call
-    public DisplayedValue display(object? value, params string[] mimeTypes)
+    public DisplayedValue display(object? value, params string[] mimeTypes) => output.Display(value, mimeTypes);
 #pragma warning restore IDE1006
-    {
-        output.Show(value);
-        return new DisplayedValue(output);
-    }
-}
-
-/// <summary>What <see cref="KernelGlobals.display"/> returns, as the kernel's type of the same name.</summary>
-public sealed class DisplayedValue(CellOutput output)
-{
-    public void Update(object? value) => output.Show(value);
 }

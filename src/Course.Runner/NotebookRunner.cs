@@ -33,6 +33,7 @@ public static class NotebookRunner
         var startDirectory = Environment.CurrentDirectory;
         var console = Console.Out;
         Console.SetOut(writer);
+        CellOutput.Current = output;
         Environment.CurrentDirectory = run.Directory;
         try
         {

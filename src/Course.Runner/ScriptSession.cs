@@ -19,6 +19,7 @@ public sealed class ScriptSession(KernelGlobals globals, CellOutput output)
 
     private ScriptOptions options = ScriptOptions.Default
         .WithReferences(ScriptReferences.Framework())
+        .AddReferences(typeof(KernelGlobals).Assembly)
         .WithImports(DefaultImports)
         .WithOptimizationLevel(OptimizationLevel.Release)
         .WithAllowUnsafe(true)
