@@ -45,7 +45,7 @@ public sealed class Lin : Module
         W.Grad = Reusable(W.Grad, W.shape);
         MatMul.Into(inp.T(), outGrad, W.Grad);
         B.Grad = Reusable(B.Grad, B.shape);
-        outGrad.SumRowsInto(B.Grad);
+        outGrad.SumInto(0, B.Grad);
     }
 
     public override IEnumerable<Tensor> Parameters() => [W, B];
