@@ -80,7 +80,7 @@ public sealed class HandoutFormatterTests
         var local = PlotlyScript.FindLocal();
         Assert.True(local is not null, "plotly.min.js is not installed under .ci/npm: run .ci/setup");
         var hash = "sha384-" + Convert.ToBase64String(System.Security.Cryptography.SHA384.HashData(File.ReadAllBytes(local!)));
-        Assert.Equal(hash, PlotlyScript.CdnIntegrity);
+        Assert.Equal(PlotlyScript.CdnIntegrity, hash);
         var html = ChartHtml.Render(Charts.Lines("t", "x", "y", [("a", [0.0], [1.0])]));
         Assert.Equal(2, Regex.Matches(html, Regex.Escape(PlotlyScript.CdnIntegrity)).Count);   // script tag and require.js paths
         Assert.Contains("crossOrigin = \"anonymous\"", html, StringComparison.Ordinal);
