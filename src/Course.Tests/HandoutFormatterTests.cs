@@ -139,6 +139,64 @@ public sealed class HandoutFormatterTests
     }
 
     [Fact]
+    public void LayerStats_DrawsAReferenceAsADashedLineInEachPanelItNames()
+    {
+        var stats = Enumerable.Range(0, 4).Select(l => new LayerStat(0, l, "relu", 0.5, 0.8)).ToList();
+        var html = ChartHtml.Render(Charts.LayerStats("kaiming", false,
+            [new LayerReference("expected", Mean: 0.564, Std: 0.826), new LayerReference("std only", Std: 1.5)], ("kaiming", stats)));
+        var expected = Traces(html).Where(t => t.GetProperty("name").GetString() == "expected").ToList();
+        Assert.Equal(2, expected.Count);
+        Assert.Equal([0.564, 0.564], Numbers(expected[0], "y"));
+        Assert.Equal([0.0, 3.0], Numbers(expected[0], "x"));
+        Assert.False(expected[0].TryGetProperty("yaxis", out _));
+        Assert.Equal([0.826, 0.826], Numbers(expected[1], "y"));
+        Assert.Equal("y2", expected[1].GetProperty("yaxis").GetString());
+        Assert.Equal("dash", expected[0].GetProperty("line").GetProperty("dash").GetString());
+        Assert.False(expected[1].GetProperty("showlegend").GetBoolean());   // one legend entry per reference
+        var stdOnly = Assert.Single(Traces(html), t => t.GetProperty("name").GetString() == "std only");
+        Assert.Equal("y2", stdOnly.GetProperty("yaxis").GetString());
+        Assert.NotEqual("dash", stdOnly.GetProperty("line").GetProperty("dash").GetString());
+    }
+
+    [Fact]
+    public void LayerStats_ThrowsForAReferenceALogAxisCannotShow()
+    {
+        var stats = new[] { new LayerStat(0, 0, "lin", 0, 1) };
+        var error = Assert.Throws<ArgumentException>(() =>
+            Charts.LayerStats("xavier", true, [new LayerReference("zero mean", Mean: 0, Std: 1)], ("xavier", stats)));
+        Assert.Contains("'zero mean'", error.Message);
+        Assert.Throws<ArgumentException>(() => Charts.LayerStats("t", false, [new LayerReference("nothing")], ("xavier", stats)));
+    }
+
+    [Fact]
+    public void ActivationsAndGradients_PutsTheActivationStdLeftAndTheGradientStdRight()
+    {
+        var activations = Enumerable.Range(0, 3).Select(l => new LayerStat(0, l, "lin", 7, Math.Pow(10, l))).ToList();
+        var gradients = Enumerable.Range(0, 3).Select(l => new LayerStat(0, l, "lin", 7, Math.Pow(10, 2 - l))).ToList();
+        var html = ChartHtml.Render(Charts.ActivationsAndGradients("both ways", true, ("randn", activations, gradients)));
+        var traces = Traces(html);
+        Assert.Equal(2, traces.Count);
+        Assert.Equal([1.0, 10, 100], Numbers(traces[0], "y"));
+        Assert.Equal([100.0, 10, 1], Numbers(traces[1], "y"));
+        Assert.Equal("y2", traces[1].GetProperty("yaxis").GetString());
+        Assert.Contains("\"title\":\"std of the activations\"", html);
+        Assert.Contains("\"title\":\"std of the gradient\"", html);
+        Assert.DoesNotContain("7.0", html);   // the means are not drawn
+    }
+
+    /// <summary>The traces of the one chart in <paramref name="html"/>, parsed from its Plotly.newPlot call.</summary>
+    private static List<JsonElement> Traces(string html)
+    {
+        var match = Regex.Match(html, @"var data = (\[.*?\]);\s*var layout", RegexOptions.Singleline);
+        Assert.True(match.Success, "no trace array found in the chart's HTML");
+        using var document = JsonDocument.Parse(match.Groups[1].Value);
+        return document.RootElement.EnumerateArray().Select(t => t.Clone()).ToList();
+    }
+
+    private static double[] Numbers(JsonElement trace, string property) =>
+        trace.GetProperty(property).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+    [Fact]
     public void OverSteps_DrawsOneLinePerLayerAgainstTheStep()
     {
         var stats = Enumerable.Range(0, 3).SelectMany(s => Enumerable.Range(0, 2).Select(l => new LayerStat(s, l, "relu", s, 1))).ToList();

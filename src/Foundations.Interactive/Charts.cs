@@ -55,20 +55,65 @@ public static class Charts
     /// Several schemes (e.g. initialisations) on one chart: mean (left) and std (right) per layer,
     /// one line per scheme across all its layers.
     /// </summary>
-    public static PlotlyChart LayerStats(string title, bool logY, params (string Scheme, IReadOnlyList<LayerStat> Stats)[] schemes)
+    public static PlotlyChart LayerStats(string title, bool logY, params (string Scheme, IReadOnlyList<LayerStat> Stats)[] schemes) =>
+        LayerStats(title, logY, [], schemes);
+
+    /// <summary>
+    /// As the overload without <paramref name="references"/>, plus one dashed horizontal line per
+    /// reference value (e.g. what theory predicts for a scheme), in the mean panel, the std panel or both,
+    /// across the layers the schemes cover. A reference cannot sit at or below zero on a log axis.
+    /// </summary>
+    public static PlotlyChart LayerStats(string title, bool logY, IEnumerable<LayerReference> references,
+        params (string Scheme, IReadOnlyList<LayerStat> Stats)[] schemes)
     {
+        ArgumentNullException.ThrowIfNull(references);
         ArgumentNullException.ThrowIfNull(schemes);
-        var lines = new List<(string Name, double[] X, double[] Mean, double[] Std, string[]? Labels)>();
+        var lines = new List<PanelLine>();
         foreach (var (scheme, stats) in schemes)
         {
-            if (stats.Count == 0) continue;
-            int lastStep = stats.Max(s => s.Step);
-            var points = stats.Where(s => s.Step == lastStep).OrderBy(s => s.Layer).ToList();
-            lines.Add((scheme, points.Select(p => (double)p.Layer).ToArray(),
-                points.Select(p => p.Mean).ToArray(), points.Select(p => p.Std).ToArray(),
-                points.Select(p => p.Name).ToArray()));
+            var points = LastStep(stats);
+            if (points.Count == 0) continue;
+            var x = points.Select(p => (double)p.Layer).ToArray();
+            var labels = points.Select(p => p.Name).ToArray();
+            lines.Add(new PanelLine(scheme, x, points.Select(p => p.Mean).ToArray(), x, points.Select(p => p.Std).ToArray(), labels));
         }
-        return MeanStdPanels(title, "layer", lines, logY, integerX: true);
+        var referenceList = references.ToList();
+        foreach (var reference in referenceList)
+        {
+            if (reference.Mean is null && reference.Std is null)
+                throw new ArgumentException($"Charts.LayerStats: reference '{reference.Label}' has neither a mean nor a std.", nameof(references));
+            if (logY && (reference.Mean is <= 0 || reference.Std is <= 0))
+                throw new ArgumentException($"Charts.LayerStats: reference '{reference.Label}' is at or below zero, which a log axis cannot show.", nameof(references));
+        }
+        return TwoPanels(title, "layer", logY ? "|mean|" : "mean", "std", lines, logY, absLeft: logY, integerX: true, referenceList);
+    }
+
+    /// <summary>
+    /// The forward and the backward pass side by side: for each scheme, the std of the activations
+    /// at each layer (left) and the std of the gradient of the loss with respect to them (right).
+    /// </summary>
+    public static PlotlyChart ActivationsAndGradients(string title, bool logY,
+        params (string Scheme, IReadOnlyList<LayerStat> Activations, IReadOnlyList<LayerStat> Gradients)[] schemes)
+    {
+        ArgumentNullException.ThrowIfNull(schemes);
+        var lines = new List<PanelLine>();
+        foreach (var (scheme, activations, gradients) in schemes)
+        {
+            var forward = LastStep(activations);
+            var backward = LastStep(gradients);
+            lines.Add(new PanelLine(scheme,
+                forward.Select(p => (double)p.Layer).ToArray(), forward.Select(p => p.Std).ToArray(),
+                backward.Select(p => (double)p.Layer).ToArray(), backward.Select(p => p.Std).ToArray(), null));
+        }
+        return TwoPanels(title, "layer", "std of the activations", "std of the gradient", lines, logY, absLeft: false, integerX: true, []);
+    }
+
+    private static List<LayerStat> LastStep(IReadOnlyList<LayerStat> stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        if (stats.Count == 0) return [];
+        int lastStep = stats.Max(s => s.Step);
+        return stats.Where(s => s.Step == lastStep).OrderBy(s => s.Layer).ToList();
     }
 
     /// <summary>Each layer's output mean (left) and std (right) across training steps, one line per layer.</summary>
@@ -81,11 +126,11 @@ public static class Charts
             {
                 var points = g.OrderBy(s => s.Step).ToList();
                 string name = string.IsNullOrEmpty(g.Key.Name) ? $"layer {g.Key.Layer}" : $"{g.Key.Layer}: {g.Key.Name}";
-                return (name, points.Select(p => (double)p.Step).ToArray(),
-                    points.Select(p => p.Mean).ToArray(), points.Select(p => p.Std).ToArray(), (string[]?)null);
+                var x = points.Select(p => (double)p.Step).ToArray();
+                return new PanelLine(name, x, points.Select(p => p.Mean).ToArray(), x, points.Select(p => p.Std).ToArray(), null);
             })
             .ToList();
-        return MeanStdPanels(title, "step", lines, logY, integerX: false);
+        return TwoPanels(title, "step", logY ? "|mean|" : "mean", "std", lines, logY, absLeft: logY, integerX: false, []);
     }
 
     /// <summary>One bar per label, e.g. matmul times (log scale) or GFLOPS; hovering shows the value.</summary>
@@ -108,30 +153,63 @@ public static class Charts
         return Finish([trace], layout, Height);
     }
 
-    private static PlotlyChart MeanStdPanels(string title, string xTitle,
-        List<(string Name, double[] X, double[] Mean, double[] Std, string[]? Labels)> lines, bool logY, bool integerX)
+    /// <summary>One series drawn in both panels: <c>Left</c> against <c>LeftX</c>, <c>Right</c> against <c>RightX</c>.</summary>
+    private sealed record PanelLine(string Name, double[] LeftX, double[] Left, double[] RightX, double[] Right, string[]? Labels);
+
+    private static readonly string[] ReferenceDashes = ["dash", "dot", "dashdot", "longdash"];
+
+    private static PlotlyChart TwoPanels(string title, string xTitle, string leftTitle, string rightTitle,
+        List<PanelLine> lines, bool logY, bool absLeft, bool integerX, List<LayerReference> references)
     {
         var values = new PlotValues();
         var traces = new List<Trace>();
         for (int i = 0; i < lines.Count; i++)
         {
-            var (name, x, mean, std, labels) = lines[i];
-            var xs = x.Select(v => (double?)v).ToArray();
-            var means = values.Convert(logY ? mean.Select(Math.Abs) : mean, logY);
-            var meanTrace = Line(name, xs, means, i);
-            var stdTrace = Line(name, xs, values.Convert(std, logY), i);
-            stdTrace.xaxis = "x2";
-            stdTrace.yaxis = "y2";
-            stdTrace.showlegend = false;
-            if (labels is not null)
+            var line = lines[i];
+            var leftTrace = Line(line.Name, line.LeftX.Select(v => (double?)v).ToArray(),
+                values.Convert(absLeft ? line.Left.Select(Math.Abs) : line.Left, logY), i);
+            var rightTrace = Line(line.Name, line.RightX.Select(v => (double?)v).ToArray(), values.Convert(line.Right, logY), i);
+            rightTrace.xaxis = "x2";
+            rightTrace.yaxis = "y2";
+            rightTrace.showlegend = false;
+            if (line.Labels is not null)
             {
-                meanTrace.text = labels;
-                stdTrace.text = labels;
+                leftTrace.text = line.Labels;
+                rightTrace.text = line.Labels;
             }
-            traces.Add(meanTrace);
-            traces.Add(stdTrace);
+            traces.Add(leftTrace);
+            traces.Add(rightTrace);
         }
-        int maxX = lines.Count == 0 ? 0 : lines.Max(l => l.X.Length == 0 ? 0 : (int)l.X.Max());
+        var allX = lines.SelectMany(l => l.LeftX.Concat(l.RightX)).ToList();
+        double minX = allX.Count == 0 ? 0 : allX.Min(), maxX = allX.Count == 0 ? 0 : allX.Max();
+        for (int r = 0; r < references.Count; r++)
+        {
+            var reference = references[r];
+            bool legendShown = false;
+            foreach (var (value, left) in new[] { (reference.Mean, true), (reference.Std, false) })
+            {
+                if (value is not double y) continue;
+                double drawn = absLeft && left ? Math.Abs(y) : y;
+                var trace = new Scatter
+                {
+                    name = reference.Label,
+                    x = new[] { minX, maxX },
+                    y = new[] { drawn, drawn },
+                    mode = "lines",
+                    legendgroup = "reference: " + reference.Label,
+                    showlegend = !legendShown,
+                    hoverinfo = "name+y",
+                    line = new Line { color = "#444444", dash = ReferenceDashes[r % ReferenceDashes.Length], width = 1.5 },
+                };
+                if (!left)
+                {
+                    trace.xaxis = "x2";
+                    trace.yaxis = "y2";
+                }
+                legendShown = true;
+                traces.Add(trace);
+            }
+        }
         var layout = Layout(title, values);
         layout.xaxis = new Xaxis { title = xTitle, domain = new[] { 0.0, 0.44 }, anchor = "y" };
         layout.xaxis2 = new Xaxis { title = xTitle, domain = new[] { 0.56, 1.0 }, anchor = "y2" };
@@ -140,9 +218,9 @@ public static class Charts
             layout.xaxis.dtick = 1;
             layout.xaxis2.dtick = 1;
         }
-        layout.yaxis = Axis(logY ? "|mean|" : "mean", logY);
+        layout.yaxis = Axis(leftTitle, logY);
         layout.yaxis.anchor = "x";
-        layout.yaxis2 = Axis("std", logY);
+        layout.yaxis2 = Axis(rightTitle, logY);
         layout.yaxis2.anchor = "x2";
         return Finish(traces, layout, Height);
     }
@@ -196,3 +274,10 @@ public static class Charts
         return chart;
     }
 }
+
+/// <summary>
+/// A value to compare a <see cref="Charts.LayerStats(string, bool, IEnumerable{LayerReference}, ValueTuple{string, IReadOnlyList{LayerStat}}[])"/>
+/// chart against, drawn as a dashed horizontal line: <paramref name="Mean"/> in the mean panel,
+/// <paramref name="Std"/> in the std panel (either may be left out).
+/// </summary>
+public sealed record LayerReference(string Label, double? Mean = null, double? Std = null);
