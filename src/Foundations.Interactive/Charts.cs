@@ -211,8 +211,10 @@ public static class Charts
             }
         }
         var layout = Layout(title, values);
-        layout.xaxis = new Xaxis { title = xTitle, domain = new[] { 0.0, 0.44 }, anchor = "y" };
-        layout.xaxis2 = new Xaxis { title = xTitle, domain = new[] { 0.56, 1.0 }, anchor = "y2" };
+        // A wide gap between the panels: the right panel's tick labels (10⁻⁴⁸ on a log axis) and its
+        // axis title must not run into the left panel when the chart is printed.
+        layout.xaxis = new Xaxis { title = xTitle, domain = new[] { 0.0, 0.4 }, anchor = "y" };
+        layout.xaxis2 = new Xaxis { title = xTitle, domain = new[] { 0.6, 1.0 }, anchor = "y2" };
         if (integerX && maxX <= 20)
         {
             layout.xaxis.dtick = 1;
