@@ -117,6 +117,16 @@ public static class Shapes
     /// <summary>The storage position of every element, in row-major order.</summary>
     public static IEnumerable<int> Positions(int[] shape, int[] strides, int offset)
     {
+        // Checked here, not on the first MoveNext: an iterator would report a null only when enumerated.
+        Require.NotNull(shape, "Positions");
+        Require.NotNull(strides, "Positions");
+        if (strides.Length != shape.Length)
+            throw new ArgumentException($"Positions: shape {Format(shape)} and strides ({string.Join(", ", strides)}) differ in rank.");
+        return WalkPositions(shape, strides, offset);
+    }
+
+    private static IEnumerable<int> WalkPositions(int[] shape, int[] strides, int offset)
+    {
         int count = Count(shape);
         if (count == 0) yield break;
         var index = new int[shape.Length];

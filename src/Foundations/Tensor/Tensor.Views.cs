@@ -9,7 +9,7 @@ public sealed partial class Tensor
     public Tensor this[int i]
     {
         get => Select(0, i);
-        set => Select(0, i).CopyFrom(Require.NotNull(value, "index"));
+        set { Require.NotNull(value, "index"); Select(0, i).CopyFrom(value); }
     }
 
     /// <summary><c>t[^1]</c>: the last entry along dim 0. Without this indexer C# would read <c>^1</c> against
@@ -18,7 +18,7 @@ public sealed partial class Tensor
     public Tensor this[Index i]
     {
         get => Select(0, FromStart(i));
-        set => Select(0, FromStart(i)).CopyFrom(Require.NotNull(value, "index"));
+        set { Require.NotNull(value, "index"); Select(0, FromStart(i)).CopyFrom(value); }
     }
 
     private int FromStart(Index i)
@@ -57,7 +57,7 @@ public sealed partial class Tensor
     public Tensor this[Range rows]
     {
         get => Slice(0, rows);
-        set => Slice(0, rows).CopyFrom(Require.NotNull(value, "index"));
+        set { Require.NotNull(value, "index"); Slice(0, rows).CopyFrom(value); }
     }
 
     /// <summary><c>t[a..b, c..d]</c>: a rectangular view.</summary>
@@ -65,7 +65,7 @@ public sealed partial class Tensor
     public Tensor this[Range rows, Range cols]
     {
         get => Slice(0, rows).Slice(1, cols);
-        set => Slice(0, rows).Slice(1, cols).CopyFrom(Require.NotNull(value, "index"));
+        set { Require.NotNull(value, "index"); Slice(0, rows).Slice(1, cols).CopyFrom(value); }
     }
 
     /// <summary><c>t[i, a..b]</c>: part of row i.</summary>

@@ -208,7 +208,7 @@ public sealed partial class Tensor
         return Storage[Offset];
     }
 
-    public static explicit operator float(Tensor t) => t.Item();
+    public static explicit operator float(Tensor t) => Require.NotNull(t, "Item").Item();
 
     /// <summary>Copies the elements, in row-major order, into <paramref name="destination"/> from <paramref name="start"/>.</summary>
     internal void CopyTo(float[] destination, int start)
