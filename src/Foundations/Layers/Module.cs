@@ -38,14 +38,32 @@ public abstract class Module
         Out = Compute(inp);
         // A reused output buffer still carries the last step's gradient; a new pass must not see it.
         Out.Grad = null;
-        savedParameters = Parameters().ToArray();
-        savedVersions = [inp.Version, .. savedParameters.Select(p => p.Version)];
+        SaveVersions(inp);
         return Out;
+    }
+
+    // The arrays are kept from pass to pass, so a training loop with ReuseBuffers stays allocation-light.
+    private void SaveVersions(Tensor inp)
+    {
+        int count = 0;
+        foreach (var _ in Parameters()) count++;
+        if (savedParameters.Length != count)
+        {
+            savedParameters = new Tensor[count];
+            savedVersions = new int[count + 1];
+        }
+        savedVersions[0] = inp.Version;
+        int i = 0;
+        foreach (var p in Parameters())
+        {
+            savedParameters[i] = p;
+            savedVersions[++i] = p.Version;
+        }
     }
 
     // What Forward saw, as PyTorch's autograd saves tensor versions: Backward refuses to run on changed inputs.
     private Tensor[] savedParameters = [];
-    private int[] savedVersions = [];
+    private int[] savedVersions = [0];
 
     public void Backward()
     {
