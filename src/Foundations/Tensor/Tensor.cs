@@ -75,7 +75,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>The gradient of the loss with respect to this tensor (the article's <c>.g</c>, PyTorch's <c>.grad</c>),
-    /// written by the backward passes in <see cref="Lin"/>, <see cref="Relu"/> and <see cref="Mse"/>.</summary>
+    /// added to by the backward passes in <see cref="Lin"/>, <see cref="Relu"/> and <see cref="Mse"/> (null until the first;
+    /// <see cref="Module.ZeroGrad"/> and <see cref="Sgd.ZeroGrad"/> set it back to null).</summary>
     public Tensor? Grad { get; set; }
 
     /// <summary>True when the elements sit in storage in row-major order with no gaps.</summary>
