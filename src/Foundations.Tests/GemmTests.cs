@@ -59,8 +59,8 @@ public sealed class GemmTests
     {
         var multipliers = new Dictionary<string, Multiplier>
         {
-            ["Multiply parallel"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: true, kernel: Gemm.Best),
-            ["Multiply single thread"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: false, kernel: Gemm.Best),
+            ["Multiply parallel"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols)),
+            ["Multiply single thread"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: false, kernel: Gemm.Choose(a.Rows, b.Cols)),
         };
         foreach (var kernel in Enum.GetValues<GemmKernel>().Where(Gemm.IsSupported))
         {
@@ -222,11 +222,23 @@ public sealed class GemmTests
         var random = new Random(3);
         View a = Make(random, 5, 784, Layout.RowMajor), b = Make(random, 784, 10, Layout.RowMajor);
         var c = new float[5 * 10];
-        Multiply(a, b, c, 0, parallel: true, kernel: Gemm.Best);
+        Multiply(a, b, c, 0, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols));
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Multiply(a, b, c, 0, parallel: true, kernel: Gemm.Best);
+        Multiply(a, b, c, 0, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols));
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData(5, 10, false)]
+    [InlineData(1, 1000, false)]
+    [InlineData(1000, 1, false)]
+    [InlineData(200, 50, true)]
+    [InlineData(1024, 1024, true)]
+    public void Choose_SmallResultsTakeTheNarrowTile(int m, int n, bool wide)
+    {
+        var expected = Gemm.Best == GemmKernel.Avx512 && !wide ? GemmKernel.Avx2 : Gemm.Best;
+        Assert.Equal(expected, Gemm.Choose(m, n));
     }
 
     [Fact]
@@ -237,9 +249,9 @@ public sealed class GemmTests
         View a = Make(random, 300, 600, Layout.RowMajor), b = Make(random, 600, 200, Layout.Transposed);
         var first = new float[300 * 200];
         var second = new float[300 * 200];
-        Multiply(a, b, first, 0, parallel: true, kernel: Gemm.Best);
-        Multiply(a, b, second, 0, parallel: true, kernel: Gemm.Best);
-        Multiply(a, b, first, 0, parallel: false, kernel: Gemm.Best);
+        Multiply(a, b, first, 0, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols));
+        Multiply(a, b, second, 0, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols));
+        Multiply(a, b, first, 0, parallel: false, kernel: Gemm.Choose(a.Rows, b.Cols));
         Assert.Equal(second, first);
     }
 }
