@@ -69,6 +69,20 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void Relu_Backward_AClosedGateGivesZero_EvenForANonFiniteGradient()
+    {
+        var relu = new Relu();
+        var x = Tensor.From(-1f, 0f, float.NaN, 2f);
+        relu.Forward(x);
+        relu.Out!.Grad = Tensor.From(float.PositiveInfinity, float.NaN, 1f, float.NegativeInfinity);
+
+        relu.Backward();
+
+        // The gradient is selected where the gate is open, not multiplied by the gate: 0·∞ would be NaN.
+        Assert.Equal(new float[] { 0, 0, 0, float.NegativeInfinity }, x.Grad!.ToArray());
+    }
+
+    [Fact]
     public void Mse_ForwardAndBackward_WithKnownNumbers()
     {
         var mse = new Mse();

@@ -180,17 +180,41 @@ public sealed class MatMulTests
     }
 
     [Fact]
-    public void ToMatrixAndFromMatrix_RoundTripARectangularTensor()
+    public void ToMatrixAndToTensor_RoundTripARectangularTensor()
     {
         var t = Tensor.Arange(12).Reshape(3, 4).T();
 
         var m = t.ToMatrix();
-        var back = Tensor.FromMatrix(m);
+        var back = m.ToTensor();
 
         Assert.Equal(4, m.RowCount);
         Assert.Equal(3, m.ColumnCount);
         Assert.Equal(t[1, 2], m[1, 2]);
         Assert.Equal(t.ToArray(), back.ToArray());
         Assert.Equal([4, 3], back.Shape);
+    }
+
+    [Fact]
+    public void ToMatrix_ThrowsForATensorThatIsNotAMatrix()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 3, 4).ToMatrix());
+
+        Assert.Contains("ToMatrix", error.Message);
+        Assert.Contains("(2, 3, 4)", error.Message);
+    }
+
+    [Fact]
+    public void Tensor_PublicSurface_HasNoMathNetTypes()
+    {
+        var members = typeof(Tensor).GetMembers(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance
+            | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly);
+        var types = members.SelectMany(m => m switch
+        {
+            System.Reflection.MethodInfo method => method.GetParameters().Select(p => p.ParameterType).Append(method.ReturnType),
+            System.Reflection.PropertyInfo property => [property.PropertyType],
+            _ => [],
+        });
+
+        Assert.DoesNotContain(types, t => t.Namespace?.StartsWith("MathNet", StringComparison.Ordinal) == true);
     }
 }

@@ -42,11 +42,10 @@ public sealed class StatsTests
     }
 
     [Fact]
-    public void Sequential_WithStats_RecordsOneRowPerLayerPerForward()
+    public void HookedModules_RecordOneRowPerLayerPerForward()
     {
         var net = Network(1);
-        var stats = new ActivationStats();
-        net.Stats = stats;
+        using var stats = new ActivationStats(net.Modules);
         var random = new Random(2);
 
         for (int step = 0; step < 4; step++) net.Forward(RandomTensor(random, 10, 6));
@@ -63,34 +62,103 @@ public sealed class StatsTests
     }
 
     [Fact]
-    public void Sequential_WithStats_RecordsEachLayersOutputMoments()
+    public void HookedModules_RecordEachLayersOutputMoments()
     {
         var net = Network(3);
-        var stats = new ActivationStats();
-        net.Stats = stats;
+        using var stats = new ActivationStats(net.Modules);
 
         net.Forward(RandomTensor(new Random(4), 20, 6));
 
         var rows = stats.AtStep(0);
         for (int layer = 0; layer < 3; layer++)
         {
-            var (mean, std) = ActivationStats.Of(net.Modules[layer].Out!);
-            Assert.Equal(mean, rows[layer].Mean);
-            Assert.Equal(std, rows[layer].Std);
+            var values = ToDoubles(net.Modules[layer].Out!);
+            double mean = values.Average();
+            double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+            Assert.Equal(mean, rows[layer].Mean, 1e-12);
+            Assert.Equal(std, rows[layer].Std, 1e-12);
         }
         Assert.True(rows[1].Mean >= 0, "a ReLU output cannot have a negative mean");
     }
 
     [Fact]
-    public void Sequential_WithoutStats_RecordsNothing()
+    public void ChosenModules_AreNumberedInTheOrderGiven()
     {
         var net = Network(5);
-        var stats = new ActivationStats();
+        using var stats = new ActivationStats(net.Modules[2], net.Modules[0]);
 
         net.Forward(RandomTensor(new Random(6), 4, 6));
 
+        Assert.Equal([(0, "Lin(5, 3)"), (1, "Lin(6, 5)")], stats.AtStep(0).Select(r => (r.Layer, r.Name)));
+    }
+
+    [Fact]
+    public void Dispose_RemovesTheHooksAndKeepsTheRecords()
+    {
+        var net = Network(7);
+        var stats = new ActivationStats(net.Modules);
+        var x = RandomTensor(new Random(8), 4, 6);
+        net.Forward(x);
+
+        stats.Dispose();
+        net.Forward(x);
+
+        Assert.Equal(3, stats.Records.Count);
+    }
+
+    [Fact]
+    public void Paused_RecordsNothingAndDoesNotAdvanceTheStep()
+    {
+        var net = Network(9);
+        using var stats = new ActivationStats(net.Modules);
+        var x = RandomTensor(new Random(10), 4, 6);
+
+        net.Forward(x);
+        stats.Paused = true;
+        net.Forward(x);
+        stats.Paused = false;
+        net.Forward(x);
+
+        Assert.Equal(6, stats.Records.Count);
+        Assert.Equal([0, 1], stats.ForLayer(2).Select(r => r.Step));
+    }
+
+    [Fact]
+    public void APassThatFailsHalfway_DoesNotShiftLaterSteps()
+    {
+        var (first, second) = (new Relu(), new Relu());
+        using var stats = new ActivationStats(first, second);
+        var x = Tensor.Ones(2, 2);
+
+        first.Forward(x);                  // the pass stops here, as if the second layer had thrown
+        second.Forward(first.Forward(x));
+        second.Forward(first.Forward(x));
+
+        Assert.Equal([0], stats.AtStep(0).Select(r => r.Layer));
+        Assert.Equal([0, 1], stats.AtStep(1).Select(r => r.Layer));
+        Assert.Equal([0, 1], stats.AtStep(2).Select(r => r.Layer));
+    }
+
+    [Fact]
+    public void WithoutModules_RecordsNothingByItself()
+    {
+        var net = Network(11);
+        var stats = new ActivationStats();
+
+        net.Forward(RandomTensor(new Random(12), 4, 6));
+
         Assert.Empty(stats.Records);
-        Assert.Null(net.Stats);
+    }
+
+    [Fact]
+    public void Constructor_RejectsTheSameModuleTwice()
+    {
+        var relu = new Relu();
+
+        var error = Assert.Throws<ArgumentException>(() => new ActivationStats(relu, relu));
+
+        Assert.Contains("ActivationStats", error.Message);
+        Assert.Contains("twice", error.Message);
     }
 
     [Fact]

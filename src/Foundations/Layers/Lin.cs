@@ -29,7 +29,7 @@ public sealed class Lin : Module
             throw new ArgumentException($"{Name}: expects input of shape (batch, {W.Size(0)}), got {inp.ShapeString}.");
         var result = output = Reusable(output, inp.Size(0), W.Size(1));
         // A layer fed its own previous output (possible when shapes allow) must not overwrite it while reading it.
-        if (ReferenceEquals(result.Storage, inp.Storage)) result = Tensor.Zeros(inp.Size(0), W.Size(1));
+        if (ReferenceEquals(result, inp)) result = Tensor.Zeros(inp.Size(0), W.Size(1));
         MatMul.Into(inp, W, result);
         return result.AddInPlace(B);
     }
@@ -42,10 +42,10 @@ public sealed class Lin : Module
             inp.Grad = inputGradient = Reusable(inputGradient, inp.Size(0), inp.Size(1));
             MatMul.Into(outGrad, W.T(), inp.Grad);
         }
-        W.Grad = Reusable(W.Grad, W.shape);
+        W.Grad = Reusable(W.Grad, W.Shape);
         MatMul.Into(inp.T(), outGrad, W.Grad);
-        B.Grad = Reusable(B.Grad, B.shape);
-        outGrad.SumRowsInto(B.Grad);
+        B.Grad = Reusable(B.Grad, B.Shape);
+        outGrad.SumInto(0, B.Grad);
     }
 
     public override IEnumerable<Tensor> Parameters() => [W, B];

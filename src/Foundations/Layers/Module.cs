@@ -38,8 +38,28 @@ public abstract class Module
         Out = Compute(inp);
         // A reused output buffer still carries the last step's gradient; a new pass must not see it.
         Out.Grad = null;
+        foreach (var hook in forwardHooks) hook.Run(this, inp, Out);
         return Out;
     }
+
+    // Replaced, never changed in place: a hook that removes itself (or adds another) during a
+    // forward pass does not disturb the loop running it, and a pass with no change allocates nothing.
+    private ForwardHookHandle[] forwardHooks = [];
+
+    /// <summary>
+    /// Calls <paramref name="hook"/> after every forward pass of this module, with the module, its
+    /// input and its output (PyTorch's <c>register_forward_hook</c>). Hooks run in the order they were
+    /// registered. Dispose the returned handle (or call its <c>Remove</c>) to take the hook off again.
+    /// </summary>
+    public ForwardHookHandle RegisterForwardHook(ForwardHook hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        var handle = new ForwardHookHandle(this, hook);
+        forwardHooks = [.. forwardHooks, handle];
+        return handle;
+    }
+
+    internal void RemoveForwardHook(ForwardHookHandle handle) => forwardHooks = Array.FindAll(forwardHooks, h => h != handle);
 
     public void Backward()
     {

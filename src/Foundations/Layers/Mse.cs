@@ -40,8 +40,7 @@ public sealed class Mse
         int n = Targ.Size(0);
         var grad = ReuseBuffers && inputGradient is not null && inputGradient.Size(0) == n ? inputGradient : Tensor.Zeros(n, 1);
         if (ReuseBuffers) inputGradient = grad;
-        float scale = 2f / n;
-        for (int i = 0; i < n; i++) grad.Storage[i] = (Inp[i, 0] - Targ.GetValue(i)) * scale;
-        Inp.Grad = grad;
+        Inp.SubInto(Targ.Unsqueeze(1), grad);
+        Inp.Grad = grad.MulInto(Tensor.Scalar(2f / n), grad);
     }
 }

@@ -7,7 +7,6 @@ namespace Foundations;
 public sealed class Sequential : Module
 {
     private readonly Module[] modules;
-    private int step;
 
     public Sequential(params Module[] modules)
     {
@@ -30,26 +29,12 @@ public sealed class Sequential : Module
         }
     }
 
-    /// <summary>When set, every forward pass records each module's output mean and std, one step per pass.</summary>
-    public ActivationStats? Stats { get; set; }
-
     public override string Name => "Sequential(" + string.Join(", ", modules.Select(m => m.Name)) + ")";
 
     protected override Tensor Compute(Tensor inp)
     {
         var x = inp;
-        try
-        {
-            for (int i = 0; i < modules.Length; i++)
-            {
-                x = modules[i].Forward(x);
-                Stats?.Record(step, i, modules[i].Name, x);
-            }
-        }
-        finally
-        {
-            step++;
-        }
+        foreach (var module in modules) x = module.Forward(x);
         return x;
     }
 

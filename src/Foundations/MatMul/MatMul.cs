@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace Foundations;
 
 /// <summary>
@@ -70,7 +68,7 @@ public static class MatMul
     public static Tensor MathNet(Tensor a, Tensor b)
     {
         CheckShapes(a, b, "MatMul.MathNet");
-        return Tensor.FromMatrix(a.ToMatrix() * b.ToMatrix());
+        return (a.ToMatrix() * b.ToMatrix()).ToTensor();
     }
 
     /// <summary>Writes a @ b into <paramref name="destination"/> (a contiguous (m, n) tensor), overwriting it.</summary>
@@ -103,20 +101,4 @@ public sealed partial class Tensor
 {
     /// <summary>Matrix product, PyTorch's <c>a @ b</c>: the fast blocked, parallel version.</summary>
     public Tensor MatMul(Tensor other) => Foundations.MatMul.Blocked(this, other);
-
-    /// <summary>A MathNet dense matrix holding a copy of this rank-2 tensor.</summary>
-    public Matrix<float> ToMatrix()
-    {
-        if (Rank != 2) throw new ArgumentException($"ToMatrix: expects a rank-2 tensor, got shape {ShapeString}.");
-        int rows = shape[0], cols = shape[1];
-        var values = ToArray();
-        return Matrix<float>.Build.Dense(rows, cols, (i, j) => values[i * cols + j]);
-    }
-
-    public static Tensor FromMatrix(Matrix<float> matrix)
-    {
-        ArgumentNullException.ThrowIfNull(matrix);
-        var rowMajor = matrix.ToRowMajorArray();
-        return FromArray(rowMajor, matrix.RowCount, matrix.ColumnCount);
-    }
 }

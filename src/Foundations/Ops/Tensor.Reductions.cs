@@ -118,23 +118,3 @@ public sealed partial class Tensor
         }
     }
 }
-
-public sealed partial class Tensor
-{
-    /// <summary>
-    /// Column sums of a matrix written into <paramref name="destination"/> (shape (cols,)): Sum(0)
-    /// without allocating, for the bias gradient. It accumulates in float: the sums are over one batch.
-    /// </summary>
-    internal void SumRowsInto(Tensor destination)
-    {
-        if (Rank != 2 || destination.Rank != 1 || destination.shape[0] != shape[1] || !destination.IsContiguous)
-            throw new ArgumentException($"SumRowsInto: expects a matrix and a ({(Rank == 2 ? shape[1] : 0)},) destination, got {ShapeString} and {destination.ShapeString}.");
-        var sums = destination.Storage.AsSpan(destination.Offset, shape[1]);
-        sums.Clear();
-        for (int r = 0; r < shape[0]; r++)
-        {
-            int row = Offset + r * strides[0];
-            for (int c = 0; c < sums.Length; c++) sums[c] += Storage[row + c * strides[1]];
-        }
-    }
-}

@@ -1,14 +1,49 @@
 namespace Foundations;
 
 /// <summary>
-/// Records each layer's output mean and std on every forward pass, as plain data for charts and
-/// tables. Attach it to a <see cref="Sequential"/>, or call <see cref="Record"/> yourself.
+/// Records the mean and std of layers' outputs, as plain data for charts and tables. Give it the
+/// modules to watch: it puts a forward hook on each, and every forward pass of module i adds a row
+/// for layer i. A step is one pass through the watched modules: it ends when a module that has
+/// already recorded in it runs again. Or create it with no modules and call <see cref="Record"/>
+/// yourself. Dispose it to remove the hooks; the records stay.
 /// </summary>
-public sealed class ActivationStats
+public sealed class ActivationStats : IDisposable
 {
     private readonly List<LayerStat> records = [];
+    private readonly List<ForwardHookHandle> hooks = [];
+    private readonly int[] lastStepOf;
+    private int step = -1;
+
+    /// <summary>Hooks each of <paramref name="modules"/>; module i is layer i in the records.</summary>
+    public ActivationStats(params IEnumerable<Module> modules)
+    {
+        ArgumentNullException.ThrowIfNull(modules);
+        var watched = modules.ToArray();
+        if (watched.Any(m => m is null))
+            throw new ArgumentException("ActivationStats: a module in the list is null.", nameof(modules));
+        if (watched.Distinct().Count() != watched.Length)
+            throw new ArgumentException("ActivationStats: the same module appears twice; each layer needs its own module.", nameof(modules));
+        lastStepOf = new int[watched.Length];
+        Array.Fill(lastStepOf, -1);
+        for (int i = 0; i < watched.Length; i++)
+        {
+            int layer = i;
+            hooks.Add(watched[i].RegisterForwardHook((module, _, output) =>
+            {
+                if (Paused) return;
+                // A layer that already has a row in this step starts the next one, so a pass that
+                // failed halfway leaves a short step behind instead of shifting every later one.
+                if (lastStepOf[layer] == step) step++;
+                lastStepOf[layer] = step;
+                Record(step, layer, module.Name, output);
+            }));
+        }
+    }
 
     public IReadOnlyList<LayerStat> Records => records;
+
+    /// <summary>While true the hooks record nothing: set it around passes that are not training steps, such as evaluation.</summary>
+    public bool Paused { get; set; }
 
     /// <summary>Mean and std (unbiased) in double precision; an overflowing layer gives Inf or NaN, on purpose.</summary>
     public static (double Mean, double Std) Of(Tensor activations)
@@ -38,4 +73,11 @@ public sealed class ActivationStats
     public IReadOnlyList<LayerStat> ForLayer(int layer) => records.Where(r => r.Layer == layer).OrderBy(r => r.Step).ToList();
 
     public void Clear() => records.Clear();
+
+    /// <summary>Removes the hooks from the modules; the records stay readable.</summary>
+    public void Dispose()
+    {
+        foreach (var hook in hooks) hook.Remove();
+        hooks.Clear();
+    }
 }
