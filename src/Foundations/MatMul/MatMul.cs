@@ -59,7 +59,7 @@ public static class MatMul
     private static Tensor BlockedOn(Tensor a, Tensor b, bool parallel)
     {
         var (m, _, n) = CheckShapes(a, b, parallel ? "MatMul.Blocked" : "MatMul.BlockedSingleThread");
-        var c = Tensor.Zeros(m, n);
+        var c = Tensor.Uninitialized([m, n], parallel ? "MatMul.Blocked" : "MatMul.BlockedSingleThread");   // Into overwrites every element, zeros when k = 0
         Into(a, b, c, parallel);
         return c;
     }
