@@ -6,7 +6,11 @@ public sealed class Model
     public Module[] Layers { get; }
     public Mse Loss { get; } = new();
 
-    public Model(Tensor w1, Tensor b1, Tensor w2, Tensor b2) => Layers = [new Lin(w1, b1), new Relu(), new Lin(w2, b2)];
+    public Model(Tensor w1, Tensor b1, Tensor w2, Tensor b2)
+    {
+        Require.NotNull(w1, "Model"); Require.NotNull(b1, "Model"); Require.NotNull(w2, "Model"); Require.NotNull(b2, "Model");
+        Layers = [new Lin(w1, b1), new Relu(), new Lin(w2, b2)];
+    }
 
     /// <summary>Runs the layers on <paramref name="x"/> and returns the loss against <paramref name="targ"/>.</summary>
     public Tensor Forward(Tensor x, Tensor targ)
@@ -15,10 +19,22 @@ public sealed class Model
         return Loss.Forward(x, targ);
     }
 
-    /// <summary>The loss's backward pass, then each layer's in reverse: the chain rule, one link at a time.</summary>
+    /// <summary>
+    /// The loss's backward pass, then each layer's in reverse: the chain rule, one link at a time.
+    /// Gradients are added to <c>Grad</c>; call <see cref="ZeroGrad"/> between steps.
+    /// </summary>
     public void Backward()
     {
         Loss.Backward();
         for (int i = Layers.Length - 1; i >= 0; i--) Layers[i].Backward();
+    }
+
+    /// <summary>W1, B1, W2, B2.</summary>
+    public IEnumerable<Tensor> Parameters() => Layers.SelectMany(l => l.Parameters());
+
+    /// <summary>Sets every parameter's <c>Grad</c> to null, as <see cref="Module.ZeroGrad"/>.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var layer in Layers) layer.ZeroGrad();
     }
 }

@@ -1,22 +1,54 @@
 namespace Foundations;
 
-/// <summary>Plain stochastic gradient descent: p = p - lr * p.Grad, in place.</summary>
-public sealed class Sgd(IEnumerable<Tensor> parameters, float lr)
+/// <summary>
+/// Plain stochastic gradient descent: p = p - lr * p.Grad, in place. Backward passes add to
+/// <c>Grad</c>, so call <see cref="ZeroGrad"/> after each step (as PyTorch's <c>opt.zero_grad()</c>).
+/// A tensor listed twice (a weight shared by two layers) is stepped once.
+/// </summary>
+public sealed class Sgd
 {
-    private readonly Tensor[] parameters = parameters.ToArray();
+    private readonly Tensor[] parameters;
+    private float lr;
 
-    public float Lr { get; set; } = lr;
+    public Sgd(IEnumerable<Tensor> parameters, float lr)
+    {
+        Require.NotNull(parameters, "Sgd");
+        var listed = parameters.ToArray();
+        int nullAt = Array.IndexOf(listed, null);
+        if (nullAt >= 0) throw new ArgumentException($"Sgd: parameter {nullAt} is null.", nameof(parameters));
+        this.parameters = listed.Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>().ToArray();
+        Lr = lr;
+    }
+
+    /// <summary>The learning rate: finite and not negative (0 freezes the parameters).</summary>
+    public float Lr
+    {
+        get => lr;
+        set
+        {
+            if (!float.IsFinite(value) || value < 0)
+                throw new ArgumentOutOfRangeException(nameof(value), $"Sgd: the learning rate must be finite and not negative, got {value}.");
+            lr = value;
+        }
+    }
 
     public void Step()
     {
-        foreach (var p in parameters)
+        for (int i = 0; i < parameters.Length; i++)
         {
-            if (p.Grad is null) throw new InvalidOperationException($"Sgd.Step: a parameter of shape {p.ShapeString} has no gradient; run Backward first.");
+            var p = parameters[i];
+            if (p.Grad is null) throw new InvalidOperationException($"Sgd.Step: parameter {i} of shape {p.ShapeString} has no gradient; run Backward first.");
+            // AddInPlace would broadcast a (1, n) gradient over an (m, n) parameter; a gradient always has its parameter's shape.
+            if (!p.Grad.shape.AsSpan().SequenceEqual(p.shape))
+                throw new InvalidOperationException($"Sgd.Step: parameter {i} has shape {p.ShapeString} but its gradient has shape {p.Grad.ShapeString}.");
             p.AddInPlace(p.Grad, -Lr);
         }
     }
 
-    /// <summary>Forgets the gradients, so a step without a new backward pass fails loudly.</summary>
+    /// <summary>
+    /// Sets every parameter's <c>Grad</c> to null (PyTorch's <c>zero_grad(set_to_none=True)</c>, its default
+    /// since 2.0): the next backward pass starts the sums afresh, and a step without one fails loudly.
+    /// </summary>
     public void ZeroGrad()
     {
         foreach (var p in parameters) p.Grad = null;
