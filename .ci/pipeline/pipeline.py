@@ -33,6 +33,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
+from traitlets.config import Config
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -244,7 +245,11 @@ def _is_kernel_bootstrap(output):
 
 
 def export_html(nb, title, target):
+    # Each source line of a code cell in its own span (code-line-N), for the hanging indent of
+    # wrapped lines in handout.css.
+    config = Config({"Highlight2HTML": {"extra_formatter_options": {"linespans": "code-line"}}})
     exporter = HTMLExporter(
+        config=config,
         template_name="handout",
         extra_template_basedirs=[str(TEMPLATES)],
         embed_images=True,
@@ -319,15 +324,22 @@ def chart_count(text):
 
 
 def print_pdf(html_path, pdf_path):
-    """Prints a handout with headless Chromium; its narrow window keeps charts within the page."""
+    """Prints a handout with headless Chromium, opened as page.html?print so that it takes the printed
+    page's width and draws its charts at that width (handout.js, handout.css); then writes a PNG of
+    every page next to the PDF (pages/NAME-N.png) for a reader to check the layout."""
     with tempfile.TemporaryDirectory(prefix="handout-chromium-") as profile:
         command = [
-            SETTINGS["chromium"]["path"], *SETTINGS["chromium"]["flags"], f"--user-data-dir={profile}", "--window-size=700,1000", "--virtual-time-budget=20000",
-            "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", Path(html_path).resolve().as_uri(),
+            SETTINGS["chromium"]["path"], *SETTINGS["chromium"]["flags"], f"--user-data-dir={profile}", "--window-size=900,1000", "--virtual-time-budget=20000",
+            "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", Path(html_path).resolve().as_uri() + "?print",
         ]
         result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if result.returncode != 0 or not Path(pdf_path).exists() or Path(pdf_path).stat().st_size == 0:
         raise PipelineError(f"chromium could not print {html_path}:\n{result.stderr[-2000:]}")
+    pages = Path(pdf_path).parent / "pages"
+    pages.mkdir(exist_ok=True)
+    result = subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf_path), str(pages / Path(pdf_path).stem)], capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise PipelineError(f"pdftoppm could not render the pages of {pdf_path}:\n{result.stderr[-2000:]}")
 
 
 INDEX_TEMPLATE = """<!DOCTYPE html>

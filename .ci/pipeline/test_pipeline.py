@@ -92,6 +92,15 @@ class ExportTests(unittest.TestCase):
         self.assertIn(pipeline.CDN_FALLBACK_OFFLINE, html)
         self.assertTrue(any("cdn.plot.ly" in p for p in pipeline.check_offline(script)))
 
+    def test_each_line_of_exported_code_is_its_own_span_for_the_hanging_indent(self):
+        nb = notebook("# T", ("var a = 1;\nvar b = 2;", [], []))
+        nb.metadata["language_info"] = {"name": "C#"}
+        with tempfile.TemporaryDirectory() as folder:
+            html = pipeline.export_html(pipeline.prepare_for_export(nb), "T", Path(folder, "t.html"))
+        self.assertIn('id="code-line-1"', html)
+        self.assertIn('id="code-line-2"', html)
+        self.assertIn('span[id^="code-line-"]', html, "the stylesheet that indents wrapped lines is inlined")
+
     def test_strip_kernel_bootstrap_keeps_other_html(self):
         chart = {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<div class=\"foundations-chart\"></div>"}}
         nb = pipeline.strip_kernel_bootstrap(notebook(("c", [BOOTSTRAP, chart], [])))

@@ -64,6 +64,7 @@ public static class ChartHtml
     /// <summary>The first chart's prelude when the local plotly.min.js exists: the library itself.</summary>
     public static string InlinePrelude(string plotlyJs)
     {
+        Require.NotNull(plotlyJs, "ChartHtml.InlinePrelude");
         // The bundle is UMD: where require.js defines `define` (classic Jupyter, nbconvert pages) it
         // would register an AMD module and leave window.Plotly unset, so hide define/module/exports.
         return "<script>\n/* plotly.js " + PlotlyScript.Version + ", sent once per kernel session by Foundations.Interactive */\n"

@@ -25,6 +25,8 @@ public static class Charts
         int index = 0;
         foreach (var (name, x, y) in series)
         {
+            if (x is null || y is null)
+                throw new ArgumentNullException(nameof(series), $"Charts.Lines: series '{name}' has null {(x is null ? "x" : "y")} values.");
             if (x.Count != y.Count)
                 throw new ArgumentException($"Charts.Lines: series '{name}' has {x.Count} x values and {y.Count} y values.");
             traces.Add(Line(name, x.Select(v => values.Convert(v, false)).ToArray(), values.Convert(y, logY), index++));
@@ -47,8 +49,11 @@ public static class Charts
     /// </summary>
     public static PlotlyChart LayerStats(IEnumerable<LayerStat> stats, string title, bool logY = false)
     {
-        ArgumentNullException.ThrowIfNull(stats);
-        return LayerStats(title, logY, [("activations", stats.ToList())]);
+        Require.NotNull(stats, "Charts.LayerStats");
+        var list = stats.ToList();
+        if (list.IndexOf(null!) is var at and >= 0)
+            throw new ArgumentNullException(nameof(stats), $"Charts.LayerStats: stat {at} is null.");
+        return LayerStats(title, logY, [("activations", list)]);
     }
 
     /// <summary>
@@ -57,7 +62,10 @@ public static class Charts
     /// </summary>
     public static PlotlyChart LayerStats(string title, bool logY, params (string Scheme, IReadOnlyList<LayerStat> Stats)[] schemes)
     {
-        ArgumentNullException.ThrowIfNull(schemes);
+        Require.NotNull(schemes, "Charts.LayerStats");
+        foreach (var (scheme, stats) in schemes)
+            if (stats is null || stats.Contains(null!))
+                throw new ArgumentNullException(nameof(schemes), $"Charts.LayerStats: scheme '{scheme}' has {(stats is null ? "null stats" : "a null stat")}.");
         var lines = new List<(string Name, double[] X, double[] Mean, double[] Std, string[]? Labels)>();
         foreach (var (scheme, stats) in schemes)
         {
@@ -74,7 +82,9 @@ public static class Charts
     /// <summary>Each layer's output mean (left) and std (right) across training steps, one line per layer.</summary>
     public static PlotlyChart OverSteps(IEnumerable<LayerStat> stats, string title, bool logY = false)
     {
-        ArgumentNullException.ThrowIfNull(stats);
+        Require.NotNull(stats, "Charts.OverSteps");
+        stats = stats.ToList();
+        if (stats.Contains(null!)) throw new ArgumentNullException(nameof(stats), "Charts.OverSteps: a stat is null.");
         var lines = stats.GroupBy(s => (s.Layer, s.Name))
             .OrderBy(g => g.Key.Layer).ThenBy(g => g.Key.Name, StringComparer.Ordinal)
             .Select(g =>

@@ -7,8 +7,8 @@ namespace Foundations.Interactive;
 /// </summary>
 public static class PlotlyScript
 {
-    /// <summary>Must equal the version pinned in <c>.ci/npm/package.json</c>; a test checks it.</summary>
-    public const string Version = "2.35.3";
+    /// <summary>The version pinned in <c>.ci/npm/package.json</c>, which the build embeds in this assembly.</summary>
+    public static string Version { get; } = PinnedVersion();
 
     /// <summary>Names a plotly.min.js to use instead of the one under <c>.ci/npm</c>.</summary>
     public const string PathVariable = "FOUNDATIONS_PLOTLY_JS";
@@ -46,5 +46,14 @@ public static class PlotlyScript
             }
         }
         return null;
+    }
+
+    private static string PinnedVersion()
+    {
+        using var stream = typeof(PlotlyScript).Assembly.GetManifestResourceStream("plotly-package.json")
+            ?? throw new InvalidOperationException("PlotlyScript: the build did not embed .ci/npm/package.json");
+        using var package = System.Text.Json.JsonDocument.Parse(stream);
+        return package.RootElement.GetProperty("dependencies").GetProperty("plotly.js-dist-min").GetString()
+            ?? throw new InvalidOperationException("PlotlyScript: .ci/npm/package.json names no plotly.js-dist-min version");
     }
 }

@@ -74,8 +74,21 @@ public sealed class FormatTests
     [Fact]
     public void ToString_OfAnEmpty2DTensor_ShowsTheShape()
     {
-        // PyTorch writes "tensor([], size=(0, 3))"; we say "shape", as everywhere else here.
-        Assert.Equal("tensor([], shape=(0, 3))", Tensor.Zeros(0, 3).ToString());
+        Assert.Equal("tensor([], size=(0, 3))", Tensor.Zeros(0, 3).ToString());
+    }
+
+    [Theory]
+    [InlineData(new[] { 3, 0 }, "tensor([], size=(3, 0))")]
+    [InlineData(new[] { 2, 0, 3 }, "tensor([], size=(2, 0, 3))")]
+    [InlineData(new[] { 0 }, "tensor([])")]
+    public void ToString_OfAnEmptyTensor_PrintsAsPyTorch(int[] shape, string expected) =>
+        Assert.Equal(expected, Tensor.Zeros(shape).ToString());
+
+    [Fact]
+    public void ToString_OfAnEmptyTensorWithManyRows_IsShort()
+    {
+        // Ten million rows of nothing once printed as ten million "[]": an 841 MB string.
+        Assert.Equal("tensor([], size=(10000000, 0))", Tensor.Zeros(10_000_000, 0).ToString());
     }
 
     [Fact]

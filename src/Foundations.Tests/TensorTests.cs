@@ -52,6 +52,22 @@ public sealed class TensorTests
     }
 
     [Fact]
+    public void FromArray_OfOneValueWithoutShape_IsOneDimensional_AsTorchTensorOfAList()
+    {
+        // torch.tensor([5.]) has shape (1,); Tensor.Scalar is the 0-d factory.
+        Assert.Equal([1], Tensor.FromArray(new float[] { 5f }).Shape);
+        Assert.Equal([0], Tensor.FromArray(new float[0]).Shape);
+        Assert.Equal(0, Tensor.Scalar(5f).Rank);
+    }
+
+    [Fact]
+    public void FromArray_WithAnExplicitEmptyShape_IsZeroDimensional_AndNeedsOneValue()
+    {
+        Assert.Equal(0, Tensor.FromArray([5f], []).Rank);
+        Assert.Throws<ArgumentException>(() => Tensor.FromArray([1f, 2f], []));
+    }
+
+    [Fact]
     public void From_CopiesItsValues()
     {
         var values = new float[] { 10, 6, -4 };

@@ -58,6 +58,8 @@ public static class Check
             if (!same && double.IsNaN(diff)) diff = double.PositiveInfinity;
             if (diff > maxDiff) maxDiff = diff;
             double excess = same ? double.NegativeInfinity : diff - (atol + rtol * Math.Abs(e[i]));
+            // A NaN on either side is as far off as it gets (inf - NaN would compare as nothing).
+            if (double.IsNaN(excess)) excess = double.PositiveInfinity;
             if (excess > worstExcess) { worstExcess = excess; worst = i; }
         }
         return new Comparison(name, true, exact, close, maxDiff, worst,

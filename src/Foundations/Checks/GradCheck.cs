@@ -12,6 +12,9 @@ public static class GradCheck
     /// </summary>
     public static double[] Numerical(Func<double[], double> f, double[] x, double h = 1e-6)
     {
+        Require.NotNull(f, "GradCheck.Numerical");
+        Require.NotNull(x, "GradCheck.Numerical");
+        CheckStep(h);
         var grad = new double[x.Length];
         var probe = (double[])x.Clone();
         for (int i = 0; i < x.Length; i++)
@@ -35,8 +38,12 @@ public static class GradCheck
     /// </summary>
     public static Tensor Numerical(Func<float> loss, Tensor parameter, float h = 1e-2f)
     {
+        Require.NotNull(loss, "GradCheck.Numerical");
+        Require.NotNull(parameter, "GradCheck.Numerical");
+        CheckStep(h);
         if (!parameter.IsContiguous) throw new ArgumentException($"GradCheck.Numerical: the parameter must be contiguous, got shape {parameter.ShapeString}.");
         var grad = Tensor.Zeros(parameter.Shape);
+        parameter.PrepareWrite("GradCheck.Numerical");
         var data = parameter.Storage;
         for (int i = 0; i < parameter.Count; i++)
         {
@@ -50,5 +57,12 @@ public static class GradCheck
             grad.Storage[i] = (float)((up - down) / (2.0 * h));
         }
         return grad;
+    }
+
+    // h = 0 divides by zero; a NaN or infinite h makes every estimate NaN.
+    private static void CheckStep(double h)
+    {
+        if (!double.IsFinite(h) || h <= 0)
+            throw new ArgumentOutOfRangeException(nameof(h), $"GradCheck.Numerical: the step h must be finite and positive, got {h}.");
     }
 }

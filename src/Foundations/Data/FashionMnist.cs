@@ -49,6 +49,11 @@ public static class FashionMnist
             throw new InvalidDataException(
                 $"'{labelsPath}': expected labels of shape ({count},) to match '{imagesPath}', found {Shapes.Format(labelShape)}.");
 
+        // A bad label would load fine and fail much later as an index out of range.
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] < 0 || labels[i] >= ClassNames.Length || labels[i] != MathF.Floor(labels[i]))
+                throw new InvalidDataException(
+                    $"'{labelsPath}': label {i} is {labels[i]}, but the classes are numbered 0 to {ClassNames.Length - 1}.");
         for (int i = 0; i < pixels.Length; i++)
             pixels[i] /= 255f;
         return (Tensor.FromArray(pixels, count, PixelCount), Tensor.FromArray(labels, count));

@@ -42,9 +42,13 @@ public static class Idx
     /// <summary>The worker behind <see cref="Read"/>; callers that rescale the data in place use it to skip a copy.</summary>
     internal static (float[] Data, int[] Shape) ReadData(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
+        Require.NotNull(path, "Idx.Read");
+        string kind = FileKind.Of(path);
+        if (kind == "missing")
             throw new FileNotFoundException($"IDX file not found: '{path}'.", path);
+        // Opening a pipe with no writer would block forever; a directory or a device is never an IDX file.
+        if (kind != "regular file")
+            throw new InvalidDataException($"'{path}' is a {kind}, not a regular file; Idx.Read reads IDX files only.");
 
         using var file = File.OpenRead(path);
         bool gzipped = StartsWithGzipMagic(file);
@@ -102,11 +106,10 @@ public static class Idx
         long expected = headerSize + count * type.Size;
         // A raw file's length is known up front, so a bad header cannot make us allocate gigabytes.
         if (stream.CanSeek && stream.Length < expected)
-            throw Truncated(path, shape, type, expected, stream.Length);
-        var payload = new byte[count * type.Size];
-        read = ReadFully(stream, payload, path);
-        if (read < payload.Length)
-            throw Truncated(path, shape, type, expected, headerSize + read);
+            throw Truncated(path, shape, type, count, expected, stream.Length);
+        var payload = ReadPayload(stream, (int)(count * type.Size), path);
+        if (payload.Length < count * type.Size)
+            throw Truncated(path, shape, type, count, expected, headerSize + payload.Length);
         if (ReadFully(stream, stackalloc byte[1], path) != 0)
             throw FormatError(path, $"expected exactly {expected} bytes for shape {Shapes.Format(shape)} of {type.Name}, found more");
 
@@ -142,8 +145,27 @@ public static class Idx
         }
     }
 
-    private static InvalidDataException Truncated(string path, int[] shape, ElementType type, long expected, long actual) =>
-        FormatError(path, $"truncated data: shape {Shapes.Format(shape)} of {type.Name} needs {expected} bytes, found {actual}");
+    /// <summary>
+    /// Reads up to <paramref name="length"/> bytes. A gzip stream's length is unknown until read, so the
+    /// buffer starts small and doubles only as data arrives: a 40-byte file whose header claims 2 GB
+    /// costs a megabyte, not 2 GB. Returns fewer bytes if the stream ends early.
+    /// </summary>
+    private static byte[] ReadPayload(Stream stream, int length, string path)
+    {
+        const int FirstChunk = 1 << 20;
+        var buffer = new byte[Math.Min(length, FirstChunk)];
+        int total = 0;
+        while (true)
+        {
+            total += ReadFully(stream, buffer.AsSpan(total), path);
+            if (total < buffer.Length || total == length) break;
+            Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+        }
+        return total == buffer.Length ? buffer : buffer[..total];
+    }
+
+    private static InvalidDataException Truncated(string path, int[] shape, ElementType type, long count, long expected, long actual) =>
+        FormatError(path, $"truncated data: shape {Shapes.Format(shape)} claims {count} elements of {type.Name} and so needs {expected} bytes, found {actual}");
 
     private static InvalidDataException FormatError(string path, string problem) =>
         new($"'{path}' is not a valid IDX file: {problem}.");

@@ -8,7 +8,13 @@ namespace Foundations;
 public static class Init
 {
     /// <summary>Plain standard normal weights, std 1: activations grow by about sqrt(nIn) per layer.</summary>
-    public static Tensor Normal(int nIn, int nOut, float std = 1f) => Tensor.Randn(Check(nIn, nOut, "Init.Normal")) * std;
+    public static Tensor Normal(int nIn, int nOut, float std = 1f)
+    {
+        var shape = Check(nIn, nOut, "Init.Normal");
+        if (!float.IsFinite(std) || std < 0)
+            throw new ArgumentOutOfRangeException(nameof(std), $"Init.Normal: std must be finite and not negative, got {std}.");
+        return Tensor.Randn(shape) * std;
+    }
 
     /// <summary>Xavier/Glorot as the course uses it: std = 1/sqrt(nIn), for layers without ReLU.
     /// (Glorot and Bengio's paper averages fan-in and fan-out: sqrt(2/(nIn+nOut)).)</summary>

@@ -6,7 +6,11 @@ public sealed class Model
     public Module[] Layers { get; }
     public Mse Loss { get; } = new();
 
-    public Model(Tensor w1, Tensor b1, Tensor w2, Tensor b2) => Layers = [new Lin(w1, b1), new Relu(), new Lin(w2, b2)];
+    public Model(Tensor w1, Tensor b1, Tensor w2, Tensor b2)
+    {
+        Require.NotNull(w1, "Model"); Require.NotNull(b1, "Model"); Require.NotNull(w2, "Model"); Require.NotNull(b2, "Model");
+        Layers = [new Lin(w1, b1), new Relu(), new Lin(w2, b2)];
+    }
 
     /// <summary>Runs the layers on <paramref name="x"/> and returns the loss against <paramref name="targ"/>.</summary>
     public Tensor Forward(Tensor x, Tensor targ)

@@ -33,11 +33,12 @@ public abstract class Module
 
     public Tensor Forward(Tensor inp)
     {
-        ArgumentNullException.ThrowIfNull(inp);
+        Require.NotNull(inp, $"{Name}.Forward");
         Inp = inp;
         Out = Compute(inp);
         // A reused output buffer still carries the last step's gradient; a new pass must not see it.
         Out.Grad = null;
+        SaveVersions(inp);
         foreach (var hook in forwardHooks) hook.Run(this, inp, Out);
         return Out;
     }
@@ -61,6 +62,29 @@ public abstract class Module
 
     internal void RemoveForwardHook(ForwardHookHandle handle) => forwardHooks = Array.FindAll(forwardHooks, h => h != handle);
 
+    // The arrays are kept from pass to pass, so a training loop with ReuseBuffers stays allocation-light.
+    private void SaveVersions(Tensor inp)
+    {
+        int count = 0;
+        foreach (var _ in Parameters()) count++;
+        if (savedParameters.Length != count)
+        {
+            savedParameters = new Tensor[count];
+            savedVersions = new int[count + 1];
+        }
+        savedVersions[0] = inp.Version;
+        int i = 0;
+        foreach (var p in Parameters())
+        {
+            savedParameters[i] = p;
+            savedVersions[++i] = p.Version;
+        }
+    }
+
+    // What Forward saw, as PyTorch's autograd saves tensor versions: Backward refuses to run on changed inputs.
+    private Tensor[] savedParameters = [];
+    private int[] savedVersions = [0];
+
     public void Backward()
     {
         if (Inp is null || Out is null)
@@ -69,7 +93,34 @@ public abstract class Module
             throw new InvalidOperationException($"{Name}.Backward: the output has no gradient yet; run the backward pass of the loss (or of the next layer) first.");
         if (!Out.Grad.shape.AsSpan().SequenceEqual(Out.shape))
             throw new ArgumentException($"{Name}.Backward: the output gradient has shape {Out.Grad.ShapeString} but the output has shape {Out.ShapeString}.");
+        EnsureUnchangedSinceForward();
         ComputeGradients(Inp, Out.Grad);
+    }
+
+    /// <summary>
+    /// The gradients depend on the input and the parameters as Forward saw them; an in-place write
+    /// since then (an optimiser step, a Fill) would make Backward silently compute stale gradients.
+    /// </summary>
+    private void EnsureUnchangedSinceForward()
+    {
+        if (Inp!.Version != savedVersions[0])
+            throw new InvalidOperationException($"{Name}.Backward: the input was modified in place after the forward pass; run Forward again.");
+        for (int i = 0; i < savedParameters.Length; i++)
+            if (savedParameters[i].Version != savedVersions[i + 1])
+                throw new InvalidOperationException($"{Name}.Backward: {ParameterName(savedParameters[i], i)} was modified in place after the forward pass (e.g. by Sgd.Step); run Forward again.");
+    }
+
+    /// <summary>The property that holds <paramref name="parameter"/> (e.g. "W"), or the name of the inner module's, else its position.</summary>
+    private string ParameterName(Tensor parameter, int index)
+    {
+        var property = GetType().GetProperties()
+            .FirstOrDefault(p => p.PropertyType == typeof(Tensor) && p.GetIndexParameters().Length == 0 && ReferenceEquals(p.GetValue(this), parameter));
+        if (property is not null) return property.Name;
+        if (this is Sequential sequential)
+            foreach (var module in sequential.Modules)
+                if (module.Parameters().Any(p => ReferenceEquals(p, parameter)))
+                    return $"{module.Name}'s {module.ParameterName(parameter, index)}";
+        return $"parameter {index} of shape {parameter.ShapeString}";
     }
 
     /// <summary>The forward computation.</summary>

@@ -10,6 +10,8 @@ public sealed class Sequential : Module
 
     public Sequential(params Module[] modules)
     {
+        Require.NotNull(modules, "Sequential");
+        if (Array.IndexOf(modules, null) is var at and >= 0) throw new ArgumentNullException(nameof(modules), $"Sequential: module {at} is null.");
         if (modules.Length == 0) throw new ArgumentException("Sequential: needs at least one module.");
         if (modules.Distinct().Count() != modules.Length)
             throw new ArgumentException("Sequential: the same module instance appears twice; each position needs its own (it keeps its own input and output).");

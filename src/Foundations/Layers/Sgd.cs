@@ -1,17 +1,41 @@
 namespace Foundations;
 
 /// <summary>Plain stochastic gradient descent: p = p - lr * p.Grad, in place.</summary>
-public sealed class Sgd(IEnumerable<Tensor> parameters, float lr)
+public sealed class Sgd
 {
-    private readonly Tensor[] parameters = parameters.ToArray();
+    private readonly Tensor[] parameters;
+    private float lr;
 
-    public float Lr { get; set; } = lr;
+    public Sgd(IEnumerable<Tensor> parameters, float lr)
+    {
+        Require.NotNull(parameters, "Sgd");
+        this.parameters = parameters.ToArray();
+        int nullAt = Array.IndexOf(this.parameters, null);
+        if (nullAt >= 0) throw new ArgumentException($"Sgd: parameter {nullAt} is null.", nameof(parameters));
+        Lr = lr;
+    }
+
+    /// <summary>The learning rate: finite and not negative (0 freezes the parameters).</summary>
+    public float Lr
+    {
+        get => lr;
+        set
+        {
+            if (!float.IsFinite(value) || value < 0)
+                throw new ArgumentOutOfRangeException(nameof(value), $"Sgd: the learning rate must be finite and not negative, got {value}.");
+            lr = value;
+        }
+    }
 
     public void Step()
     {
-        foreach (var p in parameters)
+        for (int i = 0; i < parameters.Length; i++)
         {
-            if (p.Grad is null) throw new InvalidOperationException($"Sgd.Step: a parameter of shape {p.ShapeString} has no gradient; run Backward first.");
+            var p = parameters[i];
+            if (p.Grad is null) throw new InvalidOperationException($"Sgd.Step: parameter {i} of shape {p.ShapeString} has no gradient; run Backward first.");
+            // AddInPlace would broadcast a (1, n) gradient over an (m, n) parameter; a gradient always has its parameter's shape.
+            if (!p.Grad.shape.AsSpan().SequenceEqual(p.shape))
+                throw new InvalidOperationException($"Sgd.Step: parameter {i} has shape {p.ShapeString} but its gradient has shape {p.Grad.ShapeString}.");
             p.AddInPlace(p.Grad, -Lr);
         }
     }

@@ -94,6 +94,8 @@ internal static unsafe partial class Gemm
         float[] c, int cOffset, int m, int k, int n)
     {
         Debug.Assert(cOffset >= 0 && cOffset + (long)m * n <= c.Length);
+        // An empty product has nothing to write, and an empty b may have no row p to take a span of.
+        if (m == 0 || n == 0) return;
         if (bColStride != 1)
         {
             var dense = new float[k * n];

@@ -75,10 +75,12 @@ public static class MatMul
     public static void Into(Tensor a, Tensor b, Tensor destination, bool parallel = true)
     {
         var (m, k, n) = CheckShapes(a, b, "MatMul.Into");
+        Require.NotNull(destination, "MatMul.Into");
         if (destination.Rank != 2 || destination.shape[0] != m || destination.shape[1] != n || !destination.IsContiguous)
             throw new ArgumentException($"MatMul.Into: destination must be a contiguous ({m}, {n}) tensor, got shape {destination.ShapeString}.");
         if (ReferenceEquals(destination.Storage, a.Storage) || ReferenceEquals(destination.Storage, b.Storage))
             throw new ArgumentException("MatMul.Into: the destination shares storage with an operand; the product would overwrite its own input.");
+        destination.PrepareWrite("MatMul.Into");
         Gemm.Multiply(a.Storage, a.Offset, a.strides[0], a.strides[1],
             b.Storage, b.Offset, b.strides[0], b.strides[1],
             destination.Storage, destination.Offset, m, k, n, parallel);
@@ -87,8 +89,8 @@ public static class MatMul
     /// <summary>Checks both operands are matrices whose inner dimensions agree; returns (m, k, n).</summary>
     internal static (int M, int K, int N) CheckShapes(Tensor a, Tensor b, string operation)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
+        Require.NotNull(a, operation);
+        Require.NotNull(b, operation);
         if (a.Rank != 2 || b.Rank != 2)
             throw new ArgumentException($"{operation}: expects two matrices (rank 2), got shapes {a.ShapeString} and {b.ShapeString}; use Unsqueeze to turn a vector into a matrix.");
         if (a.shape[1] != b.shape[0])

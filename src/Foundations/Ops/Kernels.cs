@@ -34,6 +34,7 @@ internal static class Kernels
     /// <summary>Writes op(x) into <paramref name="destination"/>, a contiguous tensor of x's shape.</summary>
     public static void MapInto<TOp>(Tensor x, TOp op, Tensor destination) where TOp : struct, IUnaryOp
     {
+        destination.PrepareWrite("map");
         var output = destination.Storage.AsSpan(destination.Offset, destination.Count);
         if (x.IsContiguous)
         {
@@ -56,7 +57,8 @@ internal static class Kernels
 
     public static Tensor Zip<TOp>(Tensor a, Tensor b, TOp op, string operation) where TOp : struct, IBinaryOp
     {
-        var result = new Tensor(Shapes.Broadcast(a.shape, b.shape, operation));
+        Require.NotNull(b, operation, "other");
+        var result = new Tensor(Shapes.Broadcast(a.shape, b.shape, operation), operation);
         ZipInto(a, b, op, result, operation);
         return result;
     }
@@ -64,6 +66,7 @@ internal static class Kernels
     /// <summary>Writes op(a, b) into <paramref name="destination"/>, a contiguous tensor of the broadcast shape.</summary>
     public static void ZipInto<TOp>(Tensor a, Tensor b, TOp op, Tensor destination, string operation) where TOp : struct, IBinaryOp
     {
+        destination.PrepareWrite(operation);
         int[] shape = destination.shape;
         var output = destination.Storage.AsSpan(destination.Offset, destination.Count);
         bool sameShape = a.shape.AsSpan().SequenceEqual(shape) && b.shape.AsSpan().SequenceEqual(shape);

@@ -11,19 +11,22 @@ public sealed partial class Tensor
     public Tensor Mul(Tensor other) => Kernels.Zip(this, other, new MulOp(), "Mul");
     public Tensor Div(Tensor other) => Kernels.Zip(this, other, new DivOp(), "Div");
 
-    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
-    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
-    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
-    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
-    public static Tensor operator +(Tensor a, float b) => a.Add(Scalar(b));
-    public static Tensor operator -(Tensor a, float b) => a.Sub(Scalar(b));
-    public static Tensor operator *(Tensor a, float b) => a.Mul(Scalar(b));
-    public static Tensor operator /(Tensor a, float b) => a.Div(Scalar(b));
+    public static Tensor operator +(Tensor a, Tensor b) => Left(a, "Add").Add(b);
+    public static Tensor operator -(Tensor a, Tensor b) => Left(a, "Sub").Sub(b);
+    public static Tensor operator *(Tensor a, Tensor b) => Left(a, "Mul").Mul(b);
+    public static Tensor operator /(Tensor a, Tensor b) => Left(a, "Div").Div(b);
+    public static Tensor operator +(Tensor a, float b) => Left(a, "Add").Add(Scalar(b));
+    public static Tensor operator -(Tensor a, float b) => Left(a, "Sub").Sub(Scalar(b));
+    public static Tensor operator *(Tensor a, float b) => Left(a, "Mul").Mul(Scalar(b));
+    public static Tensor operator /(Tensor a, float b) => Left(a, "Div").Div(Scalar(b));
     public static Tensor operator +(float a, Tensor b) => Scalar(a).Add(b);
     public static Tensor operator -(float a, Tensor b) => Scalar(a).Sub(b);
-    public static Tensor operator *(float a, Tensor b) => b.Mul(Scalar(a));
+    public static Tensor operator *(float a, Tensor b) => Require.NotNull(b, "Mul").Mul(Scalar(a));
     public static Tensor operator /(float a, Tensor b) => Scalar(a).Div(b);
-    public static Tensor operator -(Tensor a) => a.Neg();
+    public static Tensor operator -(Tensor a) => Left(a, "Neg").Neg();
+
+    /// <summary>The left operand of an operator, which C# would call a method on; null gets a message naming the operation.</summary>
+    private static Tensor Left(Tensor? a, string operation) => Require.NotNull(a, operation, "a");
 
     public Tensor Neg() => Kernels.Map(this, new NegOp());
     public Tensor Abs() => Kernels.Map(this, new AbsOp());
@@ -45,14 +48,14 @@ public sealed partial class Tensor
     public Tensor Eq(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.Equal), "Eq");
     public Tensor Ne(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.NotEqual), "Ne");
 
-    public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
-    public static Tensor operator <(Tensor a, Tensor b) => a.Lt(b);
-    public static Tensor operator >=(Tensor a, Tensor b) => a.Ge(b);
-    public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);
-    public static Tensor operator >(Tensor a, float b) => a.Gt(Scalar(b));
-    public static Tensor operator <(Tensor a, float b) => a.Lt(Scalar(b));
-    public static Tensor operator >=(Tensor a, float b) => a.Ge(Scalar(b));
-    public static Tensor operator <=(Tensor a, float b) => a.Le(Scalar(b));
+    public static Tensor operator >(Tensor a, Tensor b) => Left(a, "Gt").Gt(b);
+    public static Tensor operator <(Tensor a, Tensor b) => Left(a, "Lt").Lt(b);
+    public static Tensor operator >=(Tensor a, Tensor b) => Left(a, "Ge").Ge(b);
+    public static Tensor operator <=(Tensor a, Tensor b) => Left(a, "Le").Le(b);
+    public static Tensor operator >(Tensor a, float b) => Left(a, "Gt").Gt(Scalar(b));
+    public static Tensor operator <(Tensor a, float b) => Left(a, "Lt").Lt(Scalar(b));
+    public static Tensor operator >=(Tensor a, float b) => Left(a, "Ge").Ge(Scalar(b));
+    public static Tensor operator <=(Tensor a, float b) => Left(a, "Le").Le(Scalar(b));
 
     private readonly struct AddOp : IBinaryOp
     {
@@ -167,8 +170,8 @@ public sealed partial class Tensor
     /// <summary>this += alpha * other, in place (PyTorch's <c>add_(other, alpha=alpha)</c>); other broadcasts to this shape.</summary>
     public Tensor AddInPlace(Tensor other, float alpha = 1f)
     {
-        ArgumentNullException.ThrowIfNull(other);
-        EnsureWritable("AddInPlace");
+        Require.NotNull(other, "AddInPlace");
+        PrepareWrite("AddInPlace");
         var target = Shapes.Broadcast(shape, other.shape, "AddInPlace");
         if (!target.AsSpan().SequenceEqual(shape))
             throw new ArgumentException($"AddInPlace: cannot broadcast {other.ShapeString} into {ShapeString} in place.");

@@ -94,7 +94,7 @@ public sealed partial class Tensor
 
     private static void CheckWritableContiguous(Tensor destination, string operation)
     {
-        destination.EnsureWritable(operation);
+        destination.PrepareWrite(operation);
         if (!destination.IsContiguous)
             throw new ArgumentException($"{operation}: the destination must be contiguous, but its shape {destination.ShapeString} has strides {Shapes.Format(destination.strides)}.");
     }

@@ -54,6 +54,7 @@ public sealed class ActivationStats : IDisposable
     /// <summary>Mean and std (unbiased) in double precision; an overflowing layer gives Inf or NaN, on purpose.</summary>
     public static (double Mean, double Std) Of(Tensor activations)
     {
+        Require.NotNull(activations, "ActivationStats.Of");
         var values = activations.ToArray();
         if (values.Length == 0) throw new ArgumentException($"ActivationStats.Of: the tensor is empty (shape {activations.ShapeString}).");
         double mean = 0;
@@ -66,6 +67,7 @@ public sealed class ActivationStats : IDisposable
 
     public LayerStat Record(int step, int layer, string name, Tensor activations)
     {
+        Require.NotNull(name, "ActivationStats.Record");
         var (mean, std) = Of(activations);
         var stat = new LayerStat(step, layer, name, mean, std);
         records.Add(stat);

@@ -43,7 +43,7 @@ public sealed class Generator
     /// <summary>Standard normal by Box-Muller; both values of each pair are used.</summary>
     public Tensor Normal(int[] shape)
     {
-        var t = new Tensor(shape);
+        var t = new Tensor(Shapes.Checked(Require.NotNull(shape, "Generator.Normal"), "Generator.Normal"), "Generator.Normal");
         var data = t.Storage;
         for (int i = 0; i < data.Length; i += 2)
         {
@@ -57,7 +57,7 @@ public sealed class Generator
 
     public Tensor Uniform(int[] shape)
     {
-        var t = new Tensor(shape);
+        var t = new Tensor(Shapes.Checked(Require.NotNull(shape, "Generator.Uniform"), "Generator.Uniform"), "Generator.Uniform");
         var data = t.Storage;
         // 24 random bits: every value is a float below 1 (rounding a double to float could give 1.0).
         for (int i = 0; i < data.Length; i++) data[i] = (NextUInt64() >> 40) * (1f / (1 << 24));
@@ -67,6 +67,7 @@ public sealed class Generator
     /// <summary>A random permutation of 0..n-1 (Fisher-Yates), for shuffling mini-batches.</summary>
     public int[] Permutation(int n)
     {
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), $"Generator.Permutation: n must not be negative, got {n}.");
         var p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
         for (int i = n - 1; i > 0; i--)

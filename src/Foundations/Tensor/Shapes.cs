@@ -6,17 +6,29 @@ namespace Foundations;
 /// </summary>
 public static class Shapes
 {
-    public static int Count(ReadOnlySpan<int> shape)
+    /// <summary>The number of elements of <paramref name="shape"/>; throws if a size is negative or the count does not fit in an int.</summary>
+    public static int Count(ReadOnlySpan<int> shape) => Count(shape, "Count");
+
+    /// <summary>
+    /// As <see cref="Count(ReadOnlySpan{int})"/>, naming <paramref name="operation"/> in errors. The product of
+    /// the non-zero sizes must fit in an int even when a size is 0, so that contiguous strides cannot overflow.
+    /// </summary>
+    public static int Count(ReadOnlySpan<int> shape, string operation)
     {
-        long count = 1;
+        long product = 1;
+        bool empty = false;
         foreach (int size in shape)
         {
-            if (size < 0) throw new ArgumentException($"shape {Format(shape)} has a negative size.");
-            count *= size;
+            if (size < 0) throw new ArgumentException($"{operation}: shape {Format(shape)} has a negative size.");
+            if (size == 0) { empty = true; continue; }
+            // Checked after every factor: four int sizes can overflow a long (65536^4 wraps to 0).
+            product *= size;
+            if (product > int.MaxValue)
+                throw new ArgumentException(empty || shape.Contains(0)
+                    ? $"{operation}: shape {Format(shape)} is too large: its non-zero sizes multiply to more than {int.MaxValue}, so its strides overflow."
+                    : $"{operation}: shape {Format(shape)} has more than {int.MaxValue} elements.");
         }
-        if (count > Array.MaxLength)
-            throw new ArgumentException($"shape {Format(shape)} has {count} elements, more than an array can hold.");
-        return (int)count;
+        return empty ? 0 : (int)product;
     }
 
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
@@ -26,7 +38,7 @@ public static class Shapes
         for (int d = shape.Length - 1; d >= 0; d--)
         {
             strides[d] = stride;
-            stride *= Math.Max(shape[d], 1);
+            stride = checked(stride * Math.Max(shape[d], 1));
         }
         return strides;
     }
@@ -49,14 +61,20 @@ public static class Shapes
     public static string Format(ReadOnlySpan<int> shape) =>
         shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape.ToArray()) + ")";
 
-    /// <summary>Returns a copy of <paramref name="shape"/> after checking no size is negative.</summary>
+    /// <summary>Returns a copy of <paramref name="shape"/> after checking no size is negative and the count fits in an int.</summary>
     public static int[] Checked(int[] shape, string operation)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        foreach (int size in shape)
-            if (size < 0) throw new ArgumentException($"{operation}: shape {Format(shape)} has a negative size.");
-        Count(shape);
+        Count(shape, operation);
         return (int[])shape.Clone();
+    }
+
+    /// <summary>True when two elements share one storage position: a stride 0 on a dimension of size over 1.</summary>
+    internal static bool HasExpandedDimension(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
+    {
+        for (int d = 0; d < shape.Length; d++)
+            if (strides[d] == 0 && shape[d] > 1) return true;
+        return false;
     }
 
     /// <summary>
@@ -98,6 +116,16 @@ public static class Shapes
 
     /// <summary>The storage position of every element, in row-major order.</summary>
     public static IEnumerable<int> Positions(int[] shape, int[] strides, int offset)
+    {
+        // Checked here, not on the first MoveNext: an iterator would report a null only when enumerated.
+        Require.NotNull(shape, "Positions");
+        Require.NotNull(strides, "Positions");
+        if (strides.Length != shape.Length)
+            throw new ArgumentException($"Positions: shape {Format(shape)} and strides ({string.Join(", ", strides)}) differ in rank.");
+        return WalkPositions(shape, strides, offset);
+    }
+
+    private static IEnumerable<int> WalkPositions(int[] shape, int[] strides, int offset)
     {
         int count = Count(shape);
         if (count == 0) yield break;

@@ -13,6 +13,9 @@ public sealed partial class Tensor
 
     public override string ToString()
     {
+        // As PyTorch: an empty tensor prints no brackets per row (a (10000000, 0) tensor would be
+        // megabytes of "[]"), only its size when the rank is not 1.
+        if (Count == 0 && Rank > 0) return Rank == 1 ? "tensor([])" : $"tensor([], size={ShapeString})";
         bool summarize = Count > SummaryThreshold;
         var values = summarize ? SummaryValues() : ToArray();
         var format = ChooseFormat(values);
@@ -21,8 +24,8 @@ public sealed partial class Tensor
         var text = new StringBuilder("tensor(");
         if (Rank == 0) text.Append(FormatValue(Item(), format));
         else AppendDim(text, Storage, Offset, 0, "tensor(".Length, summarize, format, width);
-        // PyTorch adds size=(...) to an empty tensor of rank other than 1; we add the shape to summaries too.
-        if (summarize || (Count == 0 && Rank != 1)) text.Append(", shape=").Append(ShapeString);
+        // PyTorch leaves the shape out of a summary; we add it.
+        if (summarize) text.Append(", shape=").Append(ShapeString);
         return text.Append(')').ToString();
     }
 

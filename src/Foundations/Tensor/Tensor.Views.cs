@@ -9,7 +9,7 @@ public sealed partial class Tensor
     public Tensor this[int i]
     {
         get => Select(0, i);
-        set => Select(0, i).CopyFrom(value);
+        set { Require.NotNull(value, "index"); Select(0, i).CopyFrom(value); }
     }
 
     /// <summary><c>t[^1]</c>: the last entry along dim 0. Without this indexer C# would read <c>^1</c> against
@@ -18,7 +18,7 @@ public sealed partial class Tensor
     public Tensor this[Index i]
     {
         get => Select(0, FromStart(i));
-        set => Select(0, FromStart(i)).CopyFrom(value);
+        set { Require.NotNull(value, "index"); Select(0, FromStart(i)).CopyFrom(value); }
     }
 
     private int FromStart(Index i)
@@ -35,21 +35,21 @@ public sealed partial class Tensor
     public float this[int i, int j]
     {
         get => Storage[Position(i, j)];
-        set { EnsureWritable("index"); Storage[Position(i, j)] = value; }
+        set { int p = Position(i, j); PrepareWrite("index"); Storage[p] = value; }
     }
 
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[int i, int j, int k]
     {
         get => Storage[ElementPosition([i, j, k])];
-        set { EnsureWritable("index"); Storage[ElementPosition([i, j, k])] = value; }
+        set { int p = ElementPosition([i, j, k]); PrepareWrite("index"); Storage[p] = value; }
     }
 
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public float this[int i, int j, int k, int l]
     {
         get => Storage[ElementPosition([i, j, k, l])];
-        set { EnsureWritable("index"); Storage[ElementPosition([i, j, k, l])] = value; }
+        set { int p = ElementPosition([i, j, k, l]); PrepareWrite("index"); Storage[p] = value; }
     }
 
     /// <summary><c>t[a..b]</c>: rows a to b-1, a view.</summary>
@@ -57,7 +57,7 @@ public sealed partial class Tensor
     public Tensor this[Range rows]
     {
         get => Slice(0, rows);
-        set => Slice(0, rows).CopyFrom(value);
+        set { Require.NotNull(value, "index"); Slice(0, rows).CopyFrom(value); }
     }
 
     /// <summary><c>t[a..b, c..d]</c>: a rectangular view.</summary>
@@ -65,7 +65,7 @@ public sealed partial class Tensor
     public Tensor this[Range rows, Range cols]
     {
         get => Slice(0, rows).Slice(1, cols);
-        set => Slice(0, rows).Slice(1, cols).CopyFrom(value);
+        set { Require.NotNull(value, "index"); Slice(0, rows).Slice(1, cols).CopyFrom(value); }
     }
 
     /// <summary><c>t[i, a..b]</c>: part of row i.</summary>
@@ -77,12 +77,14 @@ public sealed partial class Tensor
     public Tensor this[Range rows, int col] => Slice(0, rows).Select(1, col);
 
     /// <summary>The element at a full index, one entry per dimension (<c>t[i, j, ...]</c> for any rank).</summary>
-    public float GetValue(params int[] index) => Storage[ElementPosition(index)];
+    public float GetValue(params int[] index) => Storage[ElementPosition(Require.NotNull(index, "GetValue"))];
 
     public void SetValue(float value, params int[] index)
     {
-        EnsureWritable("SetValue");
-        Storage[ElementPosition(index)] = value;
+        Require.NotNull(index, "SetValue");
+        int p = ElementPosition(index);
+        PrepareWrite("SetValue");
+        Storage[p] = value;
     }
 
     // The common rank-2 case without allocating an index array: the naive matmul reads through it.
@@ -118,7 +120,7 @@ public sealed partial class Tensor
         if (Rank == 0) throw new ArgumentException("Select: a 0-dimensional tensor cannot be indexed.");
         int d = NormalizeDim(dim, "Select");
         int i = CheckIndex(index, d, "Select");
-        return new Tensor(Storage, Offset + i * strides[d], Without(shape, d), Without(strides, d));
+        return ViewOf(Offset + i * strides[d], Without(shape, d), Without(strides, d));
     }
 
     /// <summary>Entries <paramref name="range"/> along <paramref name="dim"/>, a view (PyTorch's <c>t[a:b]</c>).</summary>
@@ -132,7 +134,7 @@ public sealed partial class Tensor
         end = Math.Clamp(end, start, shape[d]);
         var newShape = (int[])shape.Clone();
         newShape[d] = end - start;
-        return new Tensor(Storage, Offset + start * strides[d], newShape, (int[])strides.Clone());
+        return ViewOf(Offset + start * strides[d], newShape, (int[])strides.Clone());
     }
 
     /// <summary>Rows picked by <paramref name="indices"/> along dim 0, copied (PyTorch's <c>t[idx]</c> with an index list).</summary>
@@ -141,7 +143,7 @@ public sealed partial class Tensor
         if (Rank == 0) throw new ArgumentException("IndexSelect: a 0-dimensional tensor cannot be indexed.");
         var newShape = (int[])shape.Clone();
         newShape[0] = indices.Length;
-        var result = new Tensor(newShape);
+        var result = new Tensor(newShape, "IndexSelect");
         int rowSize = Count / Math.Max(shape[0], 1);
         for (int r = 0; r < indices.Length; r++)
             Select(0, indices[r]).CopyTo(result.Storage, r * rowSize);
@@ -151,6 +153,7 @@ public sealed partial class Tensor
     /// <summary>The same elements in a new shape; one size may be -1 (inferred). A view when contiguous, else a copy.</summary>
     public Tensor Reshape(params int[] newShape)
     {
+        Require.NotNull(newShape, "Reshape");
         var resolved = InferShape(newShape, "Reshape");
         return IsContiguous ? View(resolved) : Clone().View(resolved);
     }
@@ -158,10 +161,11 @@ public sealed partial class Tensor
     /// <summary>The same storage in a new shape; needs a contiguous tensor (call <see cref="Contiguous"/> first).</summary>
     public Tensor View(params int[] newShape)
     {
+        Require.NotNull(newShape, "View");
         var resolved = InferShape(newShape, "View");
         if (!IsContiguous)
             throw new InvalidOperationException($"View: a tensor of shape {ShapeString} with strides ({string.Join(", ", strides)}) is not contiguous; use Reshape, or Contiguous() first.");
-        return new Tensor(Storage, Offset, resolved, Shapes.ContiguousStrides(resolved));
+        return ViewOf(Offset, resolved, Shapes.ContiguousStrides(resolved));
     }
 
     private int[] InferShape(int[] newShape, string operation)
@@ -175,12 +179,12 @@ public sealed partial class Tensor
         if (inferred >= 0)
         {
             resolved[inferred] = 1;
-            int known = Shapes.Count(resolved);
+            int known = Shapes.Count(resolved, operation);
             if (known == 0 || Count % known != 0)
                 throw new ArgumentException($"{operation}: cannot view shape {ShapeString} ({Count} elements) as {Shapes.Format(newShape)}.");
             resolved[inferred] = Count / known;
         }
-        if (Shapes.Count(resolved) != Count)
+        if (Shapes.Count(resolved, operation) != Count)
             throw new ArgumentException($"{operation}: cannot view shape {ShapeString} ({Count} elements) as {Shapes.Format(newShape)}.");
         return resolved;
     }
@@ -192,21 +196,21 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(dim), $"Unsqueeze: dim {dim} is out of range for a tensor of shape {ShapeString} (expected {-(Rank + 1)}..{Rank}).");
         int d = dim < 0 ? dim + Rank + 1 : dim;
         int stride = d < Rank ? strides[d] * shape[d] : 1;
-        return new Tensor(Storage, Offset, With(shape, d, 1), With(strides, d, stride));
+        return ViewOf(Offset, With(shape, d, 1), With(strides, d, stride));
     }
 
     /// <summary>Removes every dimension of size 1.</summary>
     public Tensor Squeeze()
     {
         var keep = Enumerable.Range(0, Rank).Where(d => shape[d] != 1).ToArray();
-        return new Tensor(Storage, Offset, keep.Select(d => shape[d]).ToArray(), keep.Select(d => strides[d]).ToArray());
+        return ViewOf(Offset, keep.Select(d => shape[d]).ToArray(), keep.Select(d => strides[d]).ToArray());
     }
 
     /// <summary>Removes <paramref name="dim"/> if its size is 1; otherwise returns the tensor unchanged, as PyTorch does.</summary>
     public Tensor Squeeze(int dim)
     {
         int d = NormalizeDim(dim, "Squeeze");
-        return shape[d] != 1 ? this : new Tensor(Storage, Offset, Without(shape, d), Without(strides, d));
+        return shape[d] != 1 ? this : ViewOf(Offset, Without(shape, d), Without(strides, d));
     }
 
     /// <summary>Swaps two dimensions (a view).</summary>
@@ -217,7 +221,7 @@ public sealed partial class Tensor
         var newStrides = (int[])strides.Clone();
         (newShape[a], newShape[b]) = (newShape[b], newShape[a]);
         (newStrides[a], newStrides[b]) = (newStrides[b], newStrides[a]);
-        return new Tensor(Storage, Offset, newShape, newStrides);
+        return ViewOf(Offset, newShape, newStrides);
     }
 
     /// <summary>The transpose of a matrix (PyTorch's <c>t()</c>); a vector or scalar is returned as is.</summary>
@@ -233,6 +237,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Expand(params int[] newShape)
     {
+        Require.NotNull(newShape, "Expand");
         var target = (int[])newShape.Clone();
         int lead = target.Length - Rank;
         for (int d = 0; d < target.Length; d++)
@@ -249,7 +254,8 @@ public sealed partial class Tensor
     {
         if (shape.AsSpan().SequenceEqual(target)) return this;
         var newStrides = Shapes.BroadcastStrides(shape, strides, target, operation);
-        return new Tensor(Storage, Offset, (int[])target.Clone(), newStrides);
+        Shapes.Count(target, operation);
+        return ViewOf(Offset, (int[])target.Clone(), newStrides);
     }
 
     private static int[] Without(int[] values, int d) => [.. values[..d], .. values[(d + 1)..]];

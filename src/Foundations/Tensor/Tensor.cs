@@ -12,7 +12,18 @@ public sealed partial class Tensor
     internal readonly int[] shape;
     internal readonly int[] strides;
 
+    // Shared by every view of one storage, like PyTorch's _version: each in-place write adds one,
+    // so a layer can tell that what it saved at Forward was changed before Backward.
+    private readonly VersionCounter version;
+
+    // True for an expanded tensor (stride 0 on a dimension of size > 1) and every view taken from
+    // one: its elements, or those of the tensor it was cut from, share storage, so writes are refused.
+    private readonly bool sharesElements;
+
     internal Tensor(float[] storage, int offset, int[] shape, int[] strides)
+        : this(storage, offset, shape, strides, new VersionCounter(), fromSharedElements: false) { }
+
+    private Tensor(float[] storage, int offset, int[] shape, int[] strides, VersionCounter version, bool fromSharedElements)
     {
         Storage = storage;
         // A view with no elements may point past the end of its storage (row 2 of a (3, 0) tensor);
@@ -20,11 +31,24 @@ public sealed partial class Tensor
         Offset = shape.AsSpan().Contains(0) ? 0 : offset;
         this.shape = shape;
         this.strides = strides;
+        this.version = version;
+        sharesElements = fromSharedElements || Shapes.HasExpandedDimension(shape, strides);
     }
 
-    /// <summary>A new zero-filled, contiguous tensor.</summary>
-    internal Tensor(int[] shape)
-        : this(new float[Shapes.Count(shape)], 0, shape, Shapes.ContiguousStrides(shape)) { }
+    /// <summary>A new zero-filled, contiguous tensor; <paramref name="operation"/> names the caller in errors.</summary>
+    internal Tensor(int[] shape, string operation = "Zeros")
+        : this(Allocate(shape, operation), 0, shape, Shapes.ContiguousStrides(shape)) { }
+
+    private static float[] Allocate(int[] shape, string operation)
+    {
+        int count = Shapes.Count(shape, operation);
+        if (count > Array.MaxLength)
+            throw new ArgumentException($"{operation}: shape {Shapes.Format(shape)} has {count} elements, more than an array can hold ({Array.MaxLength}).");
+        return new float[count];
+    }
+
+    /// <summary>Another tensor over this one's storage (a view): it shares the version counter and the no-write rule.</summary>
+    private Tensor ViewOf(int offset, int[] shape, int[] strides) => new(Storage, offset, shape, strides, version, sharesElements);
 
     /// <summary>The size of each dimension (a copy: changing it does not change the tensor).</summary>
     public int[] Shape => (int[])shape.Clone();
@@ -60,13 +84,13 @@ public sealed partial class Tensor
     /// <summary>The shape as PyTorch prints it, e.g. <c>(5, 784)</c>.</summary>
     public string ShapeString => Shapes.Format(shape);
 
-    public static Tensor Zeros(params int[] shape) => new(Shapes.Checked(shape, "Zeros"));
+    public static Tensor Zeros(params int[] shape) => new(Shapes.Checked(shape, "Zeros"), "Zeros");
 
     public static Tensor Ones(params int[] shape) => Full(1f, shape);
 
     public static Tensor Full(float value, params int[] shape)
     {
-        var t = new Tensor(Shapes.Checked(shape, "Full"));
+        var t = new Tensor(Shapes.Checked(shape, "Full"), "Full");
         Array.Fill(t.Storage, value);
         return t;
     }
@@ -74,22 +98,40 @@ public sealed partial class Tensor
     /// <summary>A 0-dimensional tensor holding one value (what <c>Sum()</c> and <c>Mean()</c> return).</summary>
     public static Tensor Scalar(float value) => new(new[] { value }, 0, [], []);
 
-    /// <summary>Wraps <paramref name="data"/> (not copied) as a tensor of the given shape.</summary>
+    /// <summary>
+    /// Wraps <paramref name="data"/> (not copied) as a 1-d tensor of shape (data.Length,): one value gives
+    /// shape (1,), as <c>torch.tensor([5.])</c> does. For a 0-d tensor use <see cref="Scalar"/>.
+    /// </summary>
+    public static Tensor FromArray(float[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FromArray(data, data.Length);
+    }
+
+    /// <summary>
+    /// Wraps <paramref name="data"/> (not copied) as a tensor of exactly the given shape, whose element
+    /// count must equal data.Length; an empty shape () gives a 0-d tensor and needs one value.
+    /// </summary>
     public static Tensor FromArray(float[] data, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (shape.Length == 0 && data.Length != 1) shape = [data.Length];
-        Shapes.Checked(shape, "FromArray");
-        if (Shapes.Count(shape) != data.Length)
-            throw new ArgumentException($"FromArray: {data.Length} values cannot fill shape {Shapes.Format(shape)} ({Shapes.Count(shape)} elements).");
+        ArgumentNullException.ThrowIfNull(shape);
+        int count = Shapes.Count(shape, "FromArray");
+        if (count != data.Length)
+            throw new ArgumentException($"FromArray: {data.Length} values cannot fill shape {Shapes.Format(shape)} ({count} elements).");
         return new Tensor(data, 0, (int[])shape.Clone(), Shapes.ContiguousStrides(shape));
     }
 
     /// <summary>A 1-d tensor from values, like <c>tensor([10., 6, -4])</c>.</summary>
-    public static Tensor From(params float[] values) => FromArray((float[])values.Clone(), values.Length);
+    public static Tensor From(params float[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return FromArray((float[])values.Clone(), values.Length);
+    }
 
     public static Tensor From(float[,] values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         int rows = values.GetLength(0), cols = values.GetLength(1);
         var data = new float[rows * cols];
         Buffer.BlockCopy(values, 0, data, 0, data.Length * sizeof(float));
@@ -98,6 +140,7 @@ public sealed partial class Tensor
 
     public static Tensor From(float[,,] values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         int d0 = values.GetLength(0), d1 = values.GetLength(1), d2 = values.GetLength(2);
         var data = new float[d0 * d1 * d2];
         Buffer.BlockCopy(values, 0, data, 0, data.Length * sizeof(float));
@@ -112,7 +155,13 @@ public sealed partial class Tensor
     {
         if (step == 0 || !float.IsFinite(step) || !float.IsFinite(start) || !float.IsFinite(end))
             throw new ArgumentException($"Arange: start, end and step must be finite and step non-zero (got {start}, {end}, {step}).");
-        int n = Math.Max(0, (int)Math.Ceiling((end - start) / step));
+        double length = Math.Ceiling(((double)end - start) / step);
+        // As PyTorch: a step that walks away from end is a mistake, not an empty range.
+        if (length < 0)
+            throw new ArgumentException($"Arange: step {step} goes away from end (from {start} to {end}); the range would have a negative length.");
+        if (length > Array.MaxLength)
+            throw new ArgumentException($"Arange: from {start} to {end} by {step} is {length} elements, more than an array can hold ({Array.MaxLength}).");
+        int n = (int)length;
         var data = new float[n];
         for (int i = 0; i < n; i++) data[i] = start + i * step;
         return FromArray(data, n);
@@ -130,7 +179,7 @@ public sealed partial class Tensor
     /// <summary>A contiguous copy with its own storage.</summary>
     public Tensor Clone()
     {
-        var result = new Tensor((int[])shape.Clone());
+        var result = new Tensor((int[])shape.Clone(), "Clone");
         CopyTo(result.Storage, 0);
         return result;
     }
@@ -154,7 +203,7 @@ public sealed partial class Tensor
         return Storage[Offset];
     }
 
-    public static explicit operator float(Tensor t) => t.Item();
+    public static explicit operator float(Tensor t) => Require.NotNull(t, "Item").Item();
 
     /// <summary>Copies the elements, in row-major order, into <paramref name="destination"/> from <paramref name="start"/>.</summary>
     internal void CopyTo(float[] destination, int start)
@@ -167,36 +216,5 @@ public sealed partial class Tensor
         int i = start;
         foreach (int position in Shapes.Positions(shape, strides, Offset))
             destination[i++] = Storage[position];
-    }
-
-    /// <summary>Writes <paramref name="source"/>'s elements into this tensor (a view writes through to its storage).</summary>
-    public void CopyFrom(Tensor source)
-    {
-        EnsureWritable("CopyFrom");
-        var expanded = source.BroadcastTo(shape, "CopyFrom");
-        var values = expanded.ToArray();
-        int i = 0;
-        foreach (int position in Shapes.Positions(shape, strides, Offset))
-            Storage[position] = values[i++];
-    }
-
-    /// <summary>
-    /// Throws when several elements of this tensor share one storage element (an expanded dimension,
-    /// stride 0): a write through one of them would silently change all the others.
-    /// </summary>
-    internal void EnsureWritable(string operation)
-    {
-        for (int d = 0; d < Rank; d++)
-            if (strides[d] == 0 && shape[d] > 1)
-                throw new InvalidOperationException($"{operation}: dimension {d} of shape {ShapeString} is expanded (stride 0), so its elements share memory; write to a Clone() instead.");
-    }
-
-    /// <summary>Sets every element to <paramref name="value"/>.</summary>
-    public void Fill(float value)
-    {
-        EnsureWritable("Fill");
-        if (IsContiguous) { Array.Fill(Storage, value, Offset, Count); return; }
-        foreach (int position in Shapes.Positions(shape, strides, Offset))
-            Storage[position] = value;
     }
 }

@@ -1,7 +1,10 @@
 namespace Foundations;
 
 /// <summary>What a classifier scores on a set of images: its outputs, the <see cref="OneHotMse"/> loss and the accuracy.</summary>
-public sealed record Evaluation(Tensor Outputs, double Loss, double Accuracy);
+public sealed record Evaluation(Tensor Outputs, double Loss, double Accuracy)
+{
+    public Tensor Outputs { get; init; } = Outputs ?? throw new ArgumentNullException(nameof(Outputs), "Evaluation: the outputs are null");
+}
 
 /// <summary>
 /// Chapter 6's helpers for a classifier with one output per class: one-hot targets, accuracy, and
