@@ -90,7 +90,9 @@ class ExportTests(unittest.TestCase):
         self.assertNotIn("cdn.plot.ly", html)
         self.assertIn("draw();", html)
         self.assertIn(pipeline.CDN_FALLBACK_OFFLINE, html)
-        self.assertTrue(any("cdn.plot.ly" in p for p in pipeline.check_offline(script)))
+        self.assertTrue(any("cdn.plot.ly/plotly-2.35.3.min.js" in p for p in pipeline.check_offline(script)))
+        self.assertEqual([], pipeline.check_offline('<script>var topojsonURL = "https://cdn.plot.ly/";</script>'),
+                         "plotly.js's own map-data address is not a fallback")
 
     def test_each_line_of_exported_code_is_its_own_span_for_the_hanging_indent(self):
         nb = notebook("# T", ("var a = 1;\nvar b = 2;", [], []))

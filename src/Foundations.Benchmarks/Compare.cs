@@ -10,7 +10,10 @@ namespace Foundations.Benchmarks;
 /// <c>-- compare [--rounds N]</c>: times each workload here and, through reference.py, in NumPy and
 /// PyTorch, then prints one table side by side. Both sides follow the same protocol: warm up for
 /// half a second, then take up to 31 samples, each repeating the call for at least 2 ms, and
-/// report the best and the median time per call.
+/// report the best and the median time per call. Like is compared with like: our allocating
+/// <c>a.MatMul(b)</c> against <c>a @ b</c>, with the preallocated <c>MatMul.Into</c> in its own
+/// columns. Each round also measures the FMA peak (<see cref="Peak"/>), and every GFLOPS figure is
+/// shown as a share of the peak for the vector width and thread count that code used.
 /// </summary>
 public static class Compare
 {
@@ -22,8 +25,15 @@ public static class Compare
     private static readonly TimeSpan MaxPerWorkload = TimeSpan.FromSeconds(4);
     private const int MaxSamples = 31;
 
-    /// <summary>What one row times. <paramref name="Spec"/> tells reference.py what to time on its side.</summary>
-    private sealed record Workload(string Name, double Flops, Action AllCores, Action? OneThread, JsonObject Spec);
+    // Set by the machine's environment to pin OpenBLAS to its AVX2 kernels; removed for the Python
+    // side only, so that NumPy and PyTorch run the kernel OpenBLAS picks for this CPU.
+    private static readonly string[] PinnedOpenBlasVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
+
+    /// <summary>
+    /// What one row times: ours as a user calls it (allocating the result, all cores), and for
+    /// products also MatMul.Into on all cores and on one. <paramref name="Spec"/> tells reference.py what to time.
+    /// </summary>
+    private sealed record Workload(string Name, double Flops, int Width, Action Ours, Action? Into, Action? IntoOneThread, JsonObject Spec);
 
     private readonly record struct Timing(double BestMicroseconds, double MedianMicroseconds);
 
@@ -35,7 +45,9 @@ public static class Compare
         workloads.Add(TrainingStep());
 
         Console.WriteLine($"{CpuName()}, {threads} cores, {RuntimeInformation.FrameworkDescription}, " +
-            $"AVX2+FMA kernel: {System.Runtime.Intrinsics.X86.Fma.IsSupported}");
+            $"micro-kernel: {Gemm.Best} ({Gemm.VectorBits(Gemm.Best)}-bit vectors; 6x16 AVX2 for results too small for its tile)");
+        Console.WriteLine($"load average before: {LoadAverage()}");
+        var peaks = new Dictionary<(int Width, int Threads), double>();
 
         // Rounds alternate between the two processes, so a burst of load from elsewhere on the
         // machine is as likely to hit one side as the other; each side keeps its best round.
@@ -43,11 +55,17 @@ public static class Compare
         JsonNode? about = null;
         for (int round = 1; round <= rounds; round++)
         {
+            Console.Error.WriteLine($"round {round}/{rounds}: measuring the FMA peak...");
+            foreach (int width in new[] { 256, 512 }.Where(Peak.IsSupported))
+                foreach (int peakThreads in new[] { 1, threads }.Distinct())
+                    peaks[(width, peakThreads)] = Math.Max(peaks.GetValueOrDefault((width, peakThreads)),
+                        Peak.MeasureGflops(width, peakThreads, trials: 31, milliseconds: 5));
             foreach (var workload in workloads)
             {
                 Console.Error.WriteLine($"round {round}/{rounds}: timing {workload.Name} here...");
-                Keep(best, ("ours", workload.Name), Measure(workload.AllCores));
-                if (workload.OneThread is { } oneThread) Keep(best, ("ours 1T", workload.Name), Measure(oneThread));
+                Keep(best, ("ours", workload.Name), Measure(workload.Ours));
+                if (workload.Into is { } into) Keep(best, ("into", workload.Name), Measure(into));
+                if (workload.IntoOneThread is { } oneThread) Keep(best, ("into 1T", workload.Name), Measure(oneThread));
             }
 
             Console.Error.WriteLine($"round {round}/{rounds}: timing NumPy and PyTorch...");
@@ -58,15 +76,39 @@ public static class Compare
                     Keep(best, (library, name), new Timing((double)result!["best_us"]!, (double)result["median_us"]!));
         }
 
+        Console.WriteLine($"load average after: {LoadAverage()}");
+        int theirWidth = 256;
         if (about is not null)
-            Console.WriteLine($"Python {about["python"]}, NumPy {about["numpy"]} on {about["blas"]}; " +
-                $"torch {about["torch"]} with {about["torch_threads"]} threads");
-        PrintTable(workloads, best, threads, rounds);
+        {
+            string core = (string?)about["openblas_core"] ?? "unknown";
+            theirWidth = OpenBlasVectorBits(core);
+            Console.WriteLine($"Python {about["python"]}, NumPy {about["numpy"]}, torch {about["torch"]} " +
+                $"({about["torch_threads"]} threads); BLAS: {about["blas"]}");
+            Console.WriteLine($"OpenBLAS core chosen: {core} ({theirWidth}-bit kernels), " +
+                $"{about["openblas_threads"]} threads; OPENBLAS_CORETYPE in the Python process: {about["openblas_coretype"] ?? "unset"}");
+        }
+        Console.WriteLine("Measured FMA peak (GFLOPS, best of the rounds): " + string.Join(", ",
+            peaks.OrderBy(p => p.Key).Select(p => $"{p.Key.Width}-bit {p.Key.Threads}T {p.Value:F1}")));
+        double? PeakFor(int width, int peakThreads) => peaks.TryGetValue((width, peakThreads), out double g) ? g : null;
+        Dictionary<string, double?> PeaksFor(Workload workload) => new()
+        {
+            ["ours"] = PeakFor(workload.Width, threads), ["into"] = PeakFor(workload.Width, threads),
+            ["into 1T"] = PeakFor(workload.Width, 1),
+            ["numpy"] = PeakFor(theirWidth, threads), ["torch"] = PeakFor(theirWidth, threads),
+        };
+        PrintTable(workloads, best, PeaksFor, threads, rounds);
         return about is null ? 1 : 0;
     }
 
+    /// <summary>OpenBLAS's x86 cores with 512-bit SGEMM kernels; the others use 256-bit (or narrower) ones.</summary>
+    private static int OpenBlasVectorBits(string core) =>
+        core.ToUpperInvariant() is "SKYLAKEX" or "COOPERLAKE" or "SAPPHIRERAPIDS" ? 512 : 256;
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     private static Workload MatMul(MatMulShape shape) => new(
-        shape.ToString(), shape.Flops, () => shape.Multiply(parallel: true), () => shape.Multiply(parallel: false),
+        shape.ToString(), shape.Flops, Gemm.VectorBits(Gemm.Choose(shape.M, shape.N)), () => shape.Allocating(), () => shape.Into(parallel: true), () => shape.Into(parallel: false),
         new JsonObject { ["name"] = shape.ToString(), ["kind"] = "matmul", ["m"] = shape.M, ["k"] = shape.K, ["n"] = shape.N });
 
     /// <summary>
@@ -76,7 +118,7 @@ public static class Compare
     private static Workload TrainingStep()
     {
         var step = new TrainingStep();
-        return new Workload("train step 784-50-1, batch 256", Benchmarks.TrainingStep.Flops, () => step.Run(), null,
+        return new Workload("train step 784-50-1, batch 256", Benchmarks.TrainingStep.Flops, Gemm.VectorBits(Gemm.Best), () => step.Run(), null, null,
             new JsonObject
             {
                 ["name"] = "train step 784-50-1, batch 256", ["kind"] = "training_step",
@@ -133,6 +175,7 @@ public static class Compare
                 "--workloads", new JsonArray(workloads.Select(w => (JsonNode)w.Spec.DeepClone()).ToArray()).ToJsonString(),
             },
         };
+        foreach (string variable in PinnedOpenBlasVariables) start.Environment.Remove(variable);
         try
         {
             using var process = Process.Start(start)!;
@@ -149,30 +192,35 @@ public static class Compare
         return null;
     }
 
-    private static void PrintTable(List<Workload> workloads, Dictionary<(string, string), Timing> best, int threads, int rounds)
+    private static void PrintTable(List<Workload> workloads, Dictionary<(string, string), Timing> best,
+        Func<Workload, Dictionary<string, double?>> peaksFor, int threads, int rounds)
     {
         string[] header =
         [
-            "workload (m x k x n)", $"ours {threads}T us", "GFLOPS", "ours 1T us", "GFLOPS",
-            "numpy us", "GFLOPS", "torch us", "GFLOPS", "ours/numpy thru", "torch/ours time",
+            "workload (m x k x n)", $"a.MatMul(b) {threads}T us", "GFLOPS (% peak)", $"Into {threads}T us", "GFLOPS (% peak)",
+            "Into 1T us", "GFLOPS (% peak)", "numpy a@b us", "GFLOPS (% peak)", "torch us", "GFLOPS (% peak)",
+            "numpy/ours time", "torch/ours time", "MatMul vs Into",
         ];
         var rows = new List<string[]> { header };
         var medians = new List<string>();
         foreach (var workload in workloads)
         {
             Timing? Get(string who) => best.TryGetValue((who, workload.Name), out var timing) ? timing : null;
-            Timing? all = Get("ours"), one = Get("ours 1T"), numpy = Get("numpy"), torch = Get("torch");
+            var peaks = peaksFor(workload);
+            string Rate(string who) => Gflops(workload, Get(who), peaks[who]);
+            Timing? ours = Get("ours"), into = Get("into"), one = Get("into 1T"), numpy = Get("numpy"), torch = Get("torch");
             rows.Add(
             [
                 workload.Name,
-                Micro(all), Gflops(workload, all),
-                Micro(one), Gflops(workload, one),
-                Micro(numpy), Gflops(workload, numpy),
-                Micro(torch), Gflops(workload, torch),
-                Ratio(numpy, all), Ratio(torch, all),
+                Micro(ours), Rate("ours"),
+                Micro(into), Rate("into"),
+                Micro(one), Rate("into 1T"),
+                Micro(numpy), Rate("numpy"),
+                Micro(torch), Rate("torch"),
+                Ratio(numpy, ours), Ratio(torch, ours), Overhead(ours, into),
             ]);
-            medians.Add($"{workload.Name}: ours {Micro(all, median: true)}, 1T {Micro(one, median: true)}, " +
-                $"numpy {Micro(numpy, median: true)}, torch {Micro(torch, median: true)}");
+            medians.Add($"{workload.Name}: ours {Micro(ours, median: true)}, Into {Micro(into, median: true)}, " +
+                $"Into 1T {Micro(one, median: true)}, numpy {Micro(numpy, median: true)}, torch {Micro(torch, median: true)}");
         }
 
         int[] widths = Enumerable.Range(0, header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
@@ -185,8 +233,9 @@ public static class Compare
         }
         Console.WriteLine();
         Console.WriteLine($"Times are per call: the best sample of the best of {rounds} alternating rounds. " +
-            "Ratios above 1 mean ours is faster. Ours writes into a preallocated C; numpy and torch " +
-            "allocate their result, as `a @ b` does.");
+            "Time ratios above 1 mean ours is faster; both compare the allocating a.MatMul(b) (or our training step) " +
+            "with theirs. \"MatMul vs Into\" is what allocating the result adds to the preallocated MatMul.Into. " +
+            "% peak is of the measured FMA peak for the vector width the code used and the threads it was allowed.");
         Console.WriteLine("Medians in that round (us): " + string.Join("; ", medians));
     }
 
@@ -195,8 +244,16 @@ public static class Compare
             t.BestMicroseconds < 100 ? "F1" : "N0", CultureInfo.InvariantCulture)
         : "-";
 
-    private static string Gflops(Workload workload, Timing? timing) => timing is { } t && workload.Flops > 0
-        ? (workload.Flops / t.BestMicroseconds / 1e3).ToString("F1", CultureInfo.InvariantCulture)
+    private static string Gflops(Workload workload, Timing? timing, double? peak)
+    {
+        if (timing is not { } t || workload.Flops <= 0) return "-";
+        double gflops = workload.Flops / t.BestMicroseconds / 1e3;
+        string rate = gflops.ToString("F1", CultureInfo.InvariantCulture);
+        return peak is { } p ? $"{rate} ({(100 * gflops / p).ToString("F0", CultureInfo.InvariantCulture)}%)" : rate;
+    }
+
+    private static string Overhead(Timing? allocating, Timing? into) => allocating is { } a && into is { } i
+        ? (100 * (a.BestMicroseconds / i.BestMicroseconds - 1)).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%"
         : "-";
 
     private static string Ratio(Timing? theirs, Timing? ours) => theirs is { } t && ours is { } o

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 
 namespace Foundations.Benchmarks;
 
-/// <summary>Gemm.Multiply on each shape, on one thread and on all cores.</summary>
+/// <summary>MatMul.Into on each shape, on one thread and on all cores, and the allocating a.MatMul(b).</summary>
 [MemoryDiagnoser]
 public class GemmBenchmarks
 {
@@ -15,5 +15,8 @@ public class GemmBenchmarks
     public bool Parallel { get; set; }
 
     [Benchmark]
-    public void Multiply() => Shape.Multiply(Parallel);
+    public void Into() => Shape.Into(Parallel);
+
+    [Benchmark]
+    public Tensor Allocating() => Shape.Allocating();
 }

@@ -7,24 +7,28 @@ public sealed class MatMulShape
     {
         (M, K, N) = (m, k, n);
         var random = new Random(m * 31 + k * 17 + n);
-        A = Fill(random, m * k);
-        B = Fill(random, k * n);
-        C = new float[m * n];
+        A = Tensor.FromArray(Fill(random, m * k), m, k);
+        B = Tensor.FromArray(Fill(random, k * n), k, n);
+        C = Tensor.Zeros(m, n);
     }
 
     public int M { get; }
     public int K { get; }
     public int N { get; }
-    public float[] A { get; }
-    public float[] B { get; }
-    public float[] C { get; }
+    public Tensor A { get; }
+    public Tensor B { get; }
+
+    /// <summary>The preallocated destination of <see cref="Into"/>.</summary>
+    public Tensor C { get; }
 
     /// <summary>Two flops (a multiply and an add) per term of each of the m·n dot products.</summary>
     public double Flops => 2.0 * M * K * N;
 
     /// <summary>The product on one thread or on all cores, overwriting C.</summary>
-    public void Multiply(bool parallel) =>
-        Gemm.Multiply(A, 0, K, 1, B, 0, N, 1, C, 0, M, K, N, parallel);
+    public void Into(bool parallel) => MatMul.Into(A, B, C, parallel);
+
+    /// <summary>The product as a new tensor, as <c>a @ b</c> returns one.</summary>
+    public Tensor Allocating() => A.MatMul(B);
 
     /// <summary>The benchmarked shapes: a large square one, then the chapter's two small ones
     /// (a 5-image batch through a 784→10 layer, and the 200×100·100×50 example).</summary>

@@ -4,7 +4,7 @@ namespace Foundations.Benchmarks;
 
 /// <summary>
 /// One training step of the article's 784-50-1 MSE model on a batch of 256: forward, loss,
-/// backward, SGD update. Buffers are reused and the first layer skips the gradient with respect to
+/// backward, SGD update, gradients cleared (they accumulate). Buffers are reused and the first layer skips the gradient with respect to
 /// the images, which is what PyTorch does for an input without requires_grad.
 /// </summary>
 public sealed class TrainingStep
@@ -38,6 +38,7 @@ public sealed class TrainingStep
         loss.Backward();
         model.Backward();
         sgd.Step();
+        sgd.ZeroGrad();
         return value.Item();
     }
 }

@@ -78,13 +78,24 @@ def training_step_calls(spec):
 KINDS = {"matmul": matmul_calls, "training_step": training_step_calls}
 
 
-def blas_description():
-    try:
-        blas = ctypes.CDLL("libblas.so.3")
-        blas.openblas_get_config.restype = ctypes.c_char_p
-        return f"{blas.openblas_get_config().decode()}, {blas.openblas_get_num_threads()} threads"
-    except (OSError, AttributeError):
-        return "not OpenBLAS"
+def loaded_openblas():
+    """The OpenBLAS that NumPy and torch actually loaded (found in this process's memory map), or None.
+    Its own answers say which kernel it picked: OPENBLAS_CORETYPE, if set, overrides the CPU check."""
+    with open("/proc/self/maps") as maps:
+        paths = sorted({line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]})
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return {
+                "blas": f"{lib.openblas_get_config().decode()} ({path})",
+                "openblas_core": lib.openblas_get_corename().decode(),
+                "openblas_threads": lib.openblas_get_num_threads(),
+            }
+        except (OSError, AttributeError):
+            continue
+    return {"blas": "not OpenBLAS: " + (", ".join(paths) or "no BLAS loaded"), "openblas_core": None, "openblas_threads": None}
 
 
 def main():
@@ -106,7 +117,8 @@ def main():
         "numpy": np.__version__,
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
-        "blas": blas_description(),
+        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+        **loaded_openblas(),
         "results": results,
     }))
 

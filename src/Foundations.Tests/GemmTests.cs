@@ -1,13 +1,13 @@
-using System.Runtime.Intrinsics.X86;
 using CsCheck;
 
 namespace Foundations.Tests;
 
 /// <summary>
-/// Every Gemm entry point against a triple loop in double precision, over shapes chosen to land on
-/// and around the kernel's 6×16 tile and its 240×256×4096 cache blocks, and over strided views.
-/// The portable kernel runs here on any machine; to run the packing code's non-AVX paths too,
-/// run these tests with DOTNET_EnableAVX=0 (or DOTNET_EnableHWIntrinsic=0).
+/// Every Gemm entry point and every micro-kernel the machine supports against a triple loop in
+/// double precision, over shapes chosen to land on and around the kernels' tiles (6×16, 14×32) and
+/// cache blocks (240 or 504 rows, 256 deep, 4096 columns), and over strided views. The portable
+/// kernel runs here on any machine; GemmKernelProcessTests reruns a check in processes with AVX-512,
+/// AVX2 or all hardware intrinsics switched off, which also covers the packing code's non-AVX paths.
 /// </summary>
 public sealed class GemmTests
 {
@@ -51,20 +51,31 @@ public sealed class GemmTests
 
     private delegate void Multiplier(View a, View b, float[] c, int cOffset);
 
-    private static readonly Dictionary<string, Multiplier> Multipliers = new()
-    {
-        ["Multiply parallel"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: true, useFma: Fma.IsSupported),
-        ["Multiply single thread"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: false, useFma: Fma.IsSupported),
-        ["Multiply portable kernel, parallel"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: true, useFma: false),
-        ["Multiply portable kernel, single thread"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: false, useFma: false),
-        ["MultiplySimd"] = (a, b, c, o) => Gemm.MultiplySimd(
-            a.Data, a.Offset, a.RowStride, a.ColStride, b.Data, b.Offset, b.RowStride, b.ColStride,
-            c, o, a.Rows, a.Cols, b.Cols),
-    };
+    // Every micro-kernel this machine can run, forced, on one thread and on all; the portable one
+    // runs everywhere. GemmKernelProcessTests covers the default choice with wider ISAs switched off.
+    private static readonly Dictionary<string, Multiplier> Multipliers = CreateMultipliers();
 
-    private static void Multiply(View a, View b, float[] c, int cOffset, bool parallel, bool useFma) =>
+    private static Dictionary<string, Multiplier> CreateMultipliers()
+    {
+        var multipliers = new Dictionary<string, Multiplier>
+        {
+            ["Multiply parallel"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols)),
+            ["Multiply single thread"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: false, kernel: Gemm.Choose(a.Rows, b.Cols)),
+        };
+        foreach (var kernel in Enum.GetValues<GemmKernel>().Where(Gemm.IsSupported))
+        {
+            multipliers[$"Multiply {kernel} kernel, parallel"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: true, kernel);
+            multipliers[$"Multiply {kernel} kernel, single thread"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: false, kernel);
+        }
+        multipliers["MultiplySimd"] = (a, b, c, o) => Gemm.MultiplySimd(
+            a.Data, a.Offset, a.RowStride, a.ColStride, b.Data, b.Offset, b.RowStride, b.ColStride,
+            c, o, a.Rows, a.Cols, b.Cols);
+        return multipliers;
+    }
+
+    private static void Multiply(View a, View b, float[] c, int cOffset, bool parallel, GemmKernel kernel) =>
         Gemm.Multiply(a.Data, a.Offset, a.RowStride, a.ColStride, b.Data, b.Offset, b.RowStride, b.ColStride,
-            c, cOffset, a.Rows, a.Cols, b.Cols, parallel, useFma);
+            c, cOffset, a.Rows, a.Cols, b.Cols, parallel, kernel);
 
     /// <summary>
     /// Runs one multiplier on a C prefilled with NaN (so anything accumulated into old contents
@@ -129,6 +140,8 @@ public sealed class GemmTests
         { 239, 20, 17 }, { 240, 20, 17 }, { 241, 20, 17 }, { 481, 7, 20 },
         { 7, 3, 4095 }, { 7, 3, 4096 }, { 7, 3, 4097 }, { 2, 2, 8200 },
         { 300, 257, 511 },
+        { 13, 9, 31 }, { 14, 9, 32 }, { 15, 9, 33 }, { 28, 17, 64 }, { 29, 17, 65 }, { 27, 300, 63 },
+        { 503, 9, 40 }, { 504, 9, 40 }, { 505, 9, 40 }, { 1009, 5, 33 },
     };
 
     public static TheoryData<string, int, int, int> ShapesForEveryMultiplier()
@@ -209,11 +222,23 @@ public sealed class GemmTests
         var random = new Random(3);
         View a = Make(random, 5, 784, Layout.RowMajor), b = Make(random, 784, 10, Layout.RowMajor);
         var c = new float[5 * 10];
-        Multiply(a, b, c, 0, parallel: true, useFma: Fma.IsSupported);
+        Multiply(a, b, c, 0, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols));
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Multiply(a, b, c, 0, parallel: true, useFma: Fma.IsSupported);
+        Multiply(a, b, c, 0, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols));
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData(5, 10, false)]
+    [InlineData(1, 1000, false)]
+    [InlineData(1000, 1, false)]
+    [InlineData(200, 50, true)]
+    [InlineData(1024, 1024, true)]
+    public void Choose_SmallResultsTakeTheNarrowTile(int m, int n, bool wide)
+    {
+        var expected = Gemm.Best == GemmKernel.Avx512 && !wide ? GemmKernel.Avx2 : Gemm.Best;
+        Assert.Equal(expected, Gemm.Choose(m, n));
     }
 
     [Fact]
@@ -224,9 +249,9 @@ public sealed class GemmTests
         View a = Make(random, 300, 600, Layout.RowMajor), b = Make(random, 600, 200, Layout.Transposed);
         var first = new float[300 * 200];
         var second = new float[300 * 200];
-        Multiply(a, b, first, 0, parallel: true, useFma: Fma.IsSupported);
-        Multiply(a, b, second, 0, parallel: true, useFma: Fma.IsSupported);
-        Multiply(a, b, first, 0, parallel: false, useFma: Fma.IsSupported);
+        Multiply(a, b, first, 0, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols));
+        Multiply(a, b, second, 0, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols));
+        Multiply(a, b, first, 0, parallel: false, kernel: Gemm.Choose(a.Rows, b.Cols));
         Assert.Equal(second, first);
     }
 }

@@ -161,6 +161,7 @@ public sealed class LayerTests
                 net.Backward();
                 var sgd = new Sgd(net.Parameters(), 0.1f);
                 sgd.Step();
+                sgd.ZeroGrad();
             }
             Assert.Equal(fresh.Out!.ToArray(), reused.Out!.ToArray());
             Assert.Equal(fresh.Parameters().Select(p => p.ToArray()), reused.Parameters().Select(p => p.ToArray()));
@@ -211,6 +212,7 @@ public sealed class LayerTests
             model.Forward(x, y);
             model.Backward();
             sgd.Step();
+            sgd.ZeroGrad();
         }
         float last = model.Forward(x, y).Item();
 

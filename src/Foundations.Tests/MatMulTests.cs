@@ -217,4 +217,25 @@ public sealed class MatMulTests
 
         Assert.DoesNotContain(types, t => t.Namespace?.StartsWith("MathNet", StringComparison.Ordinal) == true);
     }
+
+    [Fact]
+    public void BlockedKernel_NamesTheKernelBlockedRunsAndItsVectorWidth()
+    {
+        var (big, bigBits) = MatMul.BlockedKernel(1024, 1024);
+        var (small, smallBits) = MatMul.BlockedKernel(5, 10);
+        if (Peak.IsSupported(512))
+        {
+            Assert.Equal(("AVX-512 14×32", 512), (big, bigBits));
+            Assert.Equal(("AVX2 6×16", 256), (small, smallBits));   // 5×10 would fill 11 % of a 14×32 tile
+        }
+        else if (Peak.IsSupported(256))
+        {
+            Assert.Equal(("AVX2 6×16", 256), (big, bigBits));
+        }
+        else
+        {
+            Assert.Equal(("portable", 0), (big, bigBits));
+        }
+        Assert.Contains("m = -1", Assert.Throws<ArgumentOutOfRangeException>(() => MatMul.BlockedKernel(-1, 3)).Message);
+    }
 }

@@ -64,25 +64,30 @@ public sealed class OneHotMseTests
         float ours = oneHot.Forward(inp, targ.Unsqueeze(1)).Item();
         oneHot.Backward();
         var oursGrad = inp.Grad!;
+        inp.Grad = null; // gradients add up: without this, Mse would add its gradient onto oursGrad itself
         float theirs = mse.Forward(inp, targ).Item();
         mse.Backward();
 
         Assert.Equal(theirs, ours, 1e-6f);
+        Assert.NotSame(oursGrad, inp.Grad);
         Assert.Equal(inp.Grad!.ToArray(), oursGrad.ToArray());
     }
 
     [Fact]
-    public void Backward_Twice_OverwritesTheSameGradient()
+    public void Backward_TwiceForOneForward_Throws_AndTwoPassesSum()
     {
         var inp = RandomTensor(new Random(8), 2, 3);
+        var targ = Classification.OneHot(Tensor.From(0f, 2f), 3);
         var loss = new OneHotMse();
-        loss.Forward(inp, Classification.OneHot(Tensor.From(0f, 2f), 3));
+        loss.Forward(inp, targ);
         loss.Backward();
         var first = inp.Grad!.ToArray();
 
+        AssertThrowsNaming<InvalidOperationException>(loss.Backward, "OneHotMse.Backward", "Forward again");
+        loss.Forward(inp, targ);
         loss.Backward();
 
-        Assert.Equal(first, inp.Grad!.ToArray());
+        Assert.Equal(first.Select(g => 2 * g), inp.Grad!.ToArray());
     }
 
     [Fact]
@@ -95,9 +100,11 @@ public sealed class OneHotMseTests
         float freshLoss = fresh.Forward(inp, targ).Item();
         fresh.Backward();
         var freshGrad = inp.Grad!;
+        inp.Grad = null;
         reused.Forward(inp, targ);
         reused.Backward();
         var firstBuffer = inp.Grad!;
+        inp.Grad = null;
         float reusedLoss = reused.Forward(inp, targ).Item();
         reused.Backward();
 

@@ -39,6 +39,11 @@ public sealed class ShapeLimitTests
     }
 
     [Fact]
+    public void Broadcasting_ToATooLargeResult_ThrowsNamingTheOperation() =>
+        // Two small operands whose broadcast result would hold 2^32 elements: refused before any allocation.
+        AssertThrowsNaming<ArgumentException>(() => Tensor.Zeros(65536, 1).Expand(65536, 1) + Tensor.Zeros(1, 65536), "Add", "(65536, 65536)", "more than 2147483647 elements");
+
+    [Fact]
     public void Reshape_WithAnInferredSizeOverflowingTheCount_Throws() =>
         AssertThrowsNaming<ArgumentException>(() => Tensor.Zeros(0).Reshape(65536, 65536, 65536, 65536, -1), "Reshape", "(65536, 65536, 65536, 65536, ", "more than 2147483647 elements");
 

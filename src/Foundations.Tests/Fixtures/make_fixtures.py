@@ -87,6 +87,69 @@ def lin_relu_lin_mse():
     write("lin_relu_lin_mse.json", {**header(), "tensors": {k: encode(v) for k, v in tensors.items()}})
 
 
+def shared_tensors():
+    """Tensors read in two places, where gradients must add up: a residual block, one weight in two
+    layers, one layer applied twice, and two backward passes without zeroing in between."""
+    torch.manual_seed(SEED)
+    n, d, h = 8, 4, 6
+    tensors = {}
+
+    def leaf(shape, scale, decimals=4):
+        t = rounded(torch.randn(*shape) * scale, decimals)
+        assert (t != 0).all()
+        return t.requires_grad_()
+
+    def mse(pred, y):
+        return (pred.squeeze(-1) - y).pow(2).mean()
+
+    def save(prefix, named, loss):
+        tensors[f"{prefix}/loss"] = encode(loss)
+        for name, t in named.items():
+            tensors[f"{prefix}/{name}"] = encode(t)
+            if t.grad is not None:
+                tensors[f"{prefix}/{name}.grad"] = encode(t.grad)
+
+    # Residual: out = x + relu(x @ w1 + b1) @ w2 + b2, then a head to one output. x has two consumers.
+    x, y = leaf((n, d), 1.0, 3), rounded(torch.randn(n), 3)
+    w1, b1 = leaf((d, h), 1 / math.sqrt(d)), leaf((h,), 0.5)
+    w2, b2 = leaf((h, d), 1 / math.sqrt(h)), leaf((d,), 0.5)
+    w3, b3 = leaf((d, 1), 1 / math.sqrt(d)), leaf((1,), 0.5)
+
+    def residual(xb):
+        hidden = (xb @ w1 + b1).clamp_min(0.0)
+        active = (hidden > 0).float().mean().item()
+        assert 0.2 < active < 0.8, active
+        return (xb + hidden @ w2 + b2) @ w3 + b3
+
+    loss = mse(residual(x), y)
+    loss.backward()
+    save("residual", {"x": x, "y": y, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "w3": w3, "b3": b3}, loss)
+
+    # Two backward passes without zero_grad: every parameter's .grad is the sum of the two.
+    x2, y2 = rounded(torch.randn(n, d), 3), rounded(torch.randn(n), 3)
+    loss2 = mse(residual(x2), y2)
+    loss2.backward()
+    save("twice", {"x2": x2, "y2": y2, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "w3": w3, "b3": b3}, loss2)
+
+    # One weight in two layers: relu(relu(x @ w + b1) @ w + b2) @ w3 + b3, w square.
+    x, y = leaf((n, d), 1.0, 3), rounded(torch.randn(n), 3)
+    w, b1, b2 = leaf((d, d), 1 / math.sqrt(d)), leaf((d,), 0.5), leaf((d,), 0.5)
+    w3, b3 = leaf((d, 1), 1 / math.sqrt(d)), leaf((1,), 0.5)
+    loss = mse(((x @ w + b1).clamp_min(0.0) @ w + b2).clamp_min(0.0) @ w3 + b3, y)
+    loss.backward()
+    save("tied", {"x": x, "y": y, "w": w, "b1": b1, "b2": b2, "w3": w3, "b3": b3}, loss)
+
+    # One layer (weight and bias) applied twice: relu(relu(x @ w + b) @ w + b) @ w3 + b3.
+    x, y = leaf((n, d), 1.0, 3), rounded(torch.randn(n), 3)
+    w, b = leaf((d, d), 1 / math.sqrt(d)), leaf((d,), 0.5)
+    w3, b3 = leaf((d, 1), 1 / math.sqrt(d)), leaf((1,), 0.5)
+    loss = mse(((x @ w + b).clamp_min(0.0) @ w + b).clamp_min(0.0) @ w3 + b3, y)
+    loss.backward()
+    save("same_layer", {"x": x, "y": y, "w": w, "b": b, "w3": w3, "b3": b3}, loss)
+
+    write("shared_grads.json", {**header(), "tensors": tensors})
+
+
 def shape_name(shape):
     return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
@@ -277,5 +340,6 @@ def matmul():
 
 if __name__ == "__main__":
     lin_relu_lin_mse()
+    shared_tensors()
     ops()
     matmul()

@@ -3,7 +3,8 @@ namespace Foundations;
 /// <summary>A linear layer: out = inp @ W + B, with W of shape (nIn, nOut) and B of shape (nOut).</summary>
 public sealed class Lin : Module
 {
-    private Tensor? output, inputGradient;
+    private Tensor? output;
+    private readonly GradientSlot inputGradient = new(), weightGradient = new(), biasGradient = new();
 
     public Tensor W { get; }
     public Tensor B { get; }
@@ -34,18 +35,20 @@ public sealed class Lin : Module
         return result.AddInPlace(B);
     }
 
-    /// <summary>dL/dinp = dL/dout @ Wᵀ;  dL/dW = inpᵀ @ dL/dout;  dL/dB = dL/dout summed over the batch.</summary>
+    /// <summary>dL/dinp += dL/dout @ Wᵀ;  dL/dW += inpᵀ @ dL/dout;  dL/dB += dL/dout summed over the batch.</summary>
     protected override void ComputeGradients(Tensor inp, Tensor outGrad)
     {
         if (ComputeInputGradient)
         {
-            inp.Grad = inputGradient = Reusable(inputGradient, inp.Size(0), inp.Size(1));
-            MatMul.Into(outGrad, W.T(), inp.Grad);
+            var share = inputGradient.Destination(inp, ReuseBuffers);
+            MatMul.Into(outGrad, W.T(), share);
+            GradientSlot.Accumulate(inp, share);
         }
-        W.Grad = Reusable(W.Grad, W.Shape);
-        MatMul.Into(inp.T(), outGrad, W.Grad);
-        B.Grad = Reusable(B.Grad, B.Shape);
-        outGrad.SumInto(0, B.Grad);
+        var weightShare = weightGradient.Destination(W, ReuseBuffers);
+        MatMul.Into(inp.T(), outGrad, weightShare);
+        GradientSlot.Accumulate(W, weightShare);
+        var biasShare = biasGradient.Destination(B, ReuseBuffers);
+        GradientSlot.Accumulate(B, outGrad.SumInto(0, biasShare));
     }
 
     public override IEnumerable<Tensor> Parameters() => [W, B];

@@ -19,10 +19,22 @@ public sealed class Model
         return Loss.Forward(x, targ);
     }
 
-    /// <summary>The loss's backward pass, then each layer's in reverse: the chain rule, one link at a time.</summary>
+    /// <summary>
+    /// The loss's backward pass, then each layer's in reverse: the chain rule, one link at a time.
+    /// Gradients are added to <c>Grad</c>; call <see cref="ZeroGrad"/> between steps.
+    /// </summary>
     public void Backward()
     {
         Loss.Backward();
         for (int i = Layers.Length - 1; i >= 0; i--) Layers[i].Backward();
+    }
+
+    /// <summary>W1, B1, W2, B2.</summary>
+    public IEnumerable<Tensor> Parameters() => Layers.SelectMany(l => l.Parameters());
+
+    /// <summary>Sets every parameter's <c>Grad</c> to null, as <see cref="Module.ZeroGrad"/>.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var layer in Layers) layer.ZeroGrad();
     }
 }

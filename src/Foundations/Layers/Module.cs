@@ -2,13 +2,16 @@ namespace Foundations;
 
 /// <summary>
 /// A layer with a forward pass and a hand-written backward pass. <see cref="Forward"/> keeps its
-/// input and output; <see cref="Backward"/> reads the gradient already written on the output
-/// (<c>Out.Grad</c>, by the layer after it or by the loss) and writes gradients on the input and
-/// on every parameter.
+/// input and output; <see cref="Backward"/> reads the gradient already on the output
+/// (<c>Out.Grad</c>, from the layer after it or from the loss) and adds gradients to the input and
+/// to every parameter.
 /// </summary>
 /// <remarks>
-/// Gradients are overwritten, not accumulated: each backward pass replaces <c>Grad</c>, so calling
-/// it twice gives the same gradients (PyTorch accumulates into <c>.grad</c> until you zero it).
+/// Gradients accumulate, as PyTorch's <c>.grad</c> does: Backward adds its share to <c>Grad</c>, or
+/// creates <c>Grad</c> when it is null. A tensor read in two places (a residual <c>x + f(x)</c>, one
+/// weight in two layers) so gets the sum of both shares, which is its true gradient. The price: two
+/// steps' gradients also add up unless <see cref="ZeroGrad"/> (or <c>Sgd.ZeroGrad</c>) runs between
+/// them. Each forward pass can be gone through backward once: a second Backward would count it twice.
 /// </remarks>
 public abstract class Module
 {
@@ -39,6 +42,7 @@ public abstract class Module
         // A reused output buffer still carries the last step's gradient; a new pass must not see it.
         Out.Grad = null;
         SaveVersions(inp);
+        backwardDone = false;
         foreach (var hook in forwardHooks) hook.Run(this, inp, Out);
         return Out;
     }
@@ -94,7 +98,10 @@ public abstract class Module
         if (!Out.Grad.shape.AsSpan().SequenceEqual(Out.shape))
             throw new ArgumentException($"{Name}.Backward: the output gradient has shape {Out.Grad.ShapeString} but the output has shape {Out.ShapeString}.");
         EnsureUnchangedSinceForward();
+        if (backwardDone)
+            throw new InvalidOperationException($"{Name}.Backward: this forward pass has already been through Backward, and gradients add up, so a second time would count it twice; run Forward again (PyTorch: \"Trying to backward through the graph a second time\").");
         ComputeGradients(Inp, Out.Grad);
+        backwardDone = true;
     }
 
     /// <summary>
@@ -122,15 +129,27 @@ public abstract class Module
                     return $"{module.Name}'s {module.ParameterName(parameter, index)}";
         return $"parameter {index} of shape {parameter.ShapeString}";
     }
+    private bool backwardDone;
 
     /// <summary>The forward computation.</summary>
     protected abstract Tensor Compute(Tensor inp);
 
-    /// <summary>Writes <c>inp.Grad</c> and each parameter's <c>Grad</c> from dL/d(out).</summary>
+    /// <summary>Adds dL/d(inp) to <c>inp.Grad</c> and each parameter's share to its <c>Grad</c>, from dL/d(out).</summary>
     protected abstract void ComputeGradients(Tensor inp, Tensor outGrad);
 
-    /// <summary>The tensors an optimiser updates.</summary>
+    /// <summary>The tensors an optimiser updates, each once even if it is used in several places.</summary>
     public virtual IEnumerable<Tensor> Parameters() => [];
+
+    /// <summary>
+    /// Sets every parameter's <c>Grad</c> to null, so the next backward pass starts from nothing
+    /// (PyTorch's <c>zero_grad(set_to_none=True)</c>, its default since 2.0). Null rather than zeros:
+    /// the next Backward then writes its gradient instead of adding it to zeros, in a tensor the
+    /// layer keeps when <see cref="ReuseBuffers"/> is on. The input's gradient is not touched.
+    /// </summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters()) p.Grad = null;
+    }
 
     public override string ToString() => Name;
 

@@ -3,7 +3,8 @@ namespace Foundations;
 /// <summary>Mean squared error between predictions of shape (n, 1) and targets of shape (n).</summary>
 public sealed class Mse
 {
-    private Tensor? inputGradient;
+    private readonly GradientSlot inputGradient = new();
+    private bool backwardDone;
 
     public Tensor? Inp { get; private set; }
     public Tensor? Targ { get; private set; }
@@ -29,18 +30,21 @@ public sealed class Mse
             sum += e * e;
         }
         Out = Tensor.Scalar((float)(sum / n));
+        backwardDone = false;
         return Out;
     }
 
-    /// <summary>dL/dinp = 2 (inp - targ) / n, as an (n, 1) column.</summary>
+    /// <summary>dL/dinp += 2 (inp - targ) / n, as an (n, 1) column (added to <c>Inp.Grad</c>, as <see cref="Module"/> does).</summary>
     public void Backward()
     {
         if (Inp is null || Targ is null)
             throw new InvalidOperationException("Mse.Backward: call Forward first.");
+        if (backwardDone)
+            throw new InvalidOperationException("Mse.Backward: this forward pass has already been through Backward, and gradients add up, so a second time would count it twice; run Forward again.");
         int n = Targ.Size(0);
-        var grad = ReuseBuffers && inputGradient is not null && inputGradient.Size(0) == n ? inputGradient : Tensor.Zeros(n, 1);
-        if (ReuseBuffers) inputGradient = grad;
-        Inp.SubInto(Targ.Unsqueeze(1), grad);
-        Inp.Grad = grad.MulInto(Tensor.Scalar(2f / n), grad);
+        var share = inputGradient.Destination(Inp, ReuseBuffers);
+        Inp.SubInto(Targ.Unsqueeze(1), share);
+        GradientSlot.Accumulate(Inp, share.MulInto(Tensor.Scalar(2f / n), share));
+        backwardDone = true;
     }
 }

@@ -7,7 +7,9 @@ namespace Foundations;
 /// </summary>
 public sealed class OneHotMse
 {
-    private Tensor? squaredErrors, inputGradient;
+    private Tensor? squaredErrors;
+    private readonly GradientSlot inputGradient = new();
+    private bool backwardDone;
 
     public Tensor? Inp { get; private set; }
     public Tensor? Targ { get; private set; }
@@ -27,17 +29,21 @@ public sealed class OneHotMse
         Targ = targ;
         var squares = inp.SubInto(targ, squaredErrors = Reusable(squaredErrors, inp));
         Out = squares.MulInto(squares, squares).Mean();
+        backwardDone = false;
         return Out;
     }
 
-    /// <summary>dL/dinp = 2 (inp - targ) / (n·c). Overwrites <c>Inp.Grad</c>.</summary>
+    /// <summary>dL/dinp += 2 (inp - targ) / (n·c), added to <c>Inp.Grad</c> as <see cref="Module"/> does.</summary>
     public void Backward()
     {
         if (Inp is null || Targ is null)
             throw new InvalidOperationException("OneHotMse.Backward: call Forward first.");
-        var grad = inputGradient = Reusable(inputGradient, Inp);
-        Inp.SubInto(Targ, grad);
-        Inp.Grad = grad.MulInto(Tensor.Scalar(2f / Inp.Count), grad);
+        if (backwardDone)
+            throw new InvalidOperationException("OneHotMse.Backward: this forward pass has already been through Backward, and gradients add up, so a second time would count it twice; run Forward again.");
+        var share = inputGradient.Destination(Inp, ReuseBuffers);
+        Inp.SubInto(Targ, share);
+        GradientSlot.Accumulate(Inp, share.MulInto(Tensor.Scalar(2f / Inp.Count), share));
+        backwardDone = true;
     }
 
     private Tensor Reusable(Tensor? kept, Tensor like) =>

@@ -14,7 +14,7 @@ public sealed class Sequential : Module
         if (Array.IndexOf(modules, null) is var at and >= 0) throw new ArgumentNullException(nameof(modules), $"Sequential: module {at} is null.");
         if (modules.Length == 0) throw new ArgumentException("Sequential: needs at least one module.");
         if (modules.Distinct().Count() != modules.Length)
-            throw new ArgumentException("Sequential: the same module instance appears twice; each position needs its own (it keeps its own input and output).");
+            throw new ArgumentException("Sequential: the same module instance appears twice; each position needs its own (it keeps its own input and output). To apply one layer twice, give the second position a layer over the same tensors, e.g. new Lin(lin.W, lin.B): their gradients add up.");
         this.modules = modules;
     }
 
@@ -45,5 +45,6 @@ public sealed class Sequential : Module
         for (int i = modules.Length - 1; i >= 0; i--) modules[i].Backward();
     }
 
-    public override IEnumerable<Tensor> Parameters() => modules.SelectMany(m => m.Parameters());
+    /// <summary>Every module's parameters in order; a tensor shared by two modules is listed once, as in PyTorch.</summary>
+    public override IEnumerable<Tensor> Parameters() => modules.SelectMany(m => m.Parameters()).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
 }

@@ -1,6 +1,10 @@
 namespace Foundations;
 
-/// <summary>Plain stochastic gradient descent: p = p - lr * p.Grad, in place.</summary>
+/// <summary>
+/// Plain stochastic gradient descent: p = p - lr * p.Grad, in place. Backward passes add to
+/// <c>Grad</c>, so call <see cref="ZeroGrad"/> after each step (as PyTorch's <c>opt.zero_grad()</c>).
+/// A tensor listed twice (a weight shared by two layers) is stepped once.
+/// </summary>
 public sealed class Sgd
 {
     private readonly Tensor[] parameters;
@@ -9,9 +13,10 @@ public sealed class Sgd
     public Sgd(IEnumerable<Tensor> parameters, float lr)
     {
         Require.NotNull(parameters, "Sgd");
-        this.parameters = parameters.ToArray();
-        int nullAt = Array.IndexOf(this.parameters, null);
+        var listed = parameters.ToArray();
+        int nullAt = Array.IndexOf(listed, null);
         if (nullAt >= 0) throw new ArgumentException($"Sgd: parameter {nullAt} is null.", nameof(parameters));
+        this.parameters = listed.Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>().ToArray();
         Lr = lr;
     }
 
@@ -40,7 +45,10 @@ public sealed class Sgd
         }
     }
 
-    /// <summary>Forgets the gradients, so a step without a new backward pass fails loudly.</summary>
+    /// <summary>
+    /// Sets every parameter's <c>Grad</c> to null (PyTorch's <c>zero_grad(set_to_none=True)</c>, its default
+    /// since 2.0): the next backward pass starts the sums afresh, and a step without one fails loudly.
+    /// </summary>
     public void ZeroGrad()
     {
         foreach (var p in parameters) p.Grad = null;

@@ -11,7 +11,7 @@ internal static unsafe partial class Gemm
     [ThreadStatic] static float[]? packedA;
     [ThreadStatic] static float[]? packedB;
 
-    readonly partial struct Problem
+    readonly partial struct Problem<TKernel>
     {
         /// <summary>
         /// Rows i..i+MR of A, depth p0..p0+kc, into [kc][MR] order. Rows past m repeat the last
@@ -20,48 +20,44 @@ internal static unsafe partial class Gemm
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void PackA(float* dst, int i, int p0, int kc)
         {
-            nint rs = aRowStride, cs = aColStride;
+            nint cs = aColStride;
             int last = Math.Min(MR, m - i) - 1;
-            float* src = a + i * rs + p0 * cs;
-            float* r0 = src, r1 = src + Math.Min(1, last) * rs, r2 = src + Math.Min(2, last) * rs;
-            float* r3 = src + Math.Min(3, last) * rs, r4 = src + Math.Min(4, last) * rs, r5 = src + last * rs;
-            if (cs == 1)
+            float** rows = stackalloc float*[MR];
+            for (int r = 0; r < MR; r++) rows[r] = a + (i + Math.Min(r, last)) * aRowStride + p0 * cs;
+            nint p = 0;
+            if (cs == 1 && Avx.IsSupported)
             {
-                nint p = 0;
-                if (Avx.IsSupported)
-                {
-                    // Transpose 8 steps of the six rows at a time. Each stored column of 8 has six
-                    // real values and two spare lanes, which the next store overwrites; the last
-                    // spills two floats past the group, into space that is packed next or is slack.
-                    for (; p + 8 <= kc; p += 8, dst += 8 * MR)
+                // Eight steps at a time, each group of eight rows transposed so that its rows
+                // become eight columns of the packed sliver. When MR is not a multiple of 8 the
+                // last group's stores run past the column into the first rows of the next one,
+                // so that group goes first and the full groups overwrite the spill. The very last
+                // spill lands in space that is packed next or is slack.
+                for (; p + 8 <= kc; p += 8, dst += 8 * MR)
+                    for (int g = (MR - 1) / 8 * 8; g >= 0; g -= 8)
                     {
-                        Vector256<float> v0 = Vector256.Load(r0 + p), v1 = Vector256.Load(r1 + p);
-                        Vector256<float> v2 = Vector256.Load(r2 + p), v3 = Vector256.Load(r3 + p);
-                        Vector256<float> v4 = Vector256.Load(r4 + p), v5 = Vector256.Load(r5 + p);
-                        Vector256<float> v6 = v5, v7 = v5;
+                        Vector256<float> v0 = Vector256.Load(rows[g] + p);
+                        Vector256<float> v1 = Vector256.Load(rows[Math.Min(g + 1, MR - 1)] + p);
+                        Vector256<float> v2 = Vector256.Load(rows[Math.Min(g + 2, MR - 1)] + p);
+                        Vector256<float> v3 = Vector256.Load(rows[Math.Min(g + 3, MR - 1)] + p);
+                        Vector256<float> v4 = Vector256.Load(rows[Math.Min(g + 4, MR - 1)] + p);
+                        Vector256<float> v5 = Vector256.Load(rows[Math.Min(g + 5, MR - 1)] + p);
+                        Vector256<float> v6 = Vector256.Load(rows[Math.Min(g + 6, MR - 1)] + p);
+                        Vector256<float> v7 = Vector256.Load(rows[Math.Min(g + 7, MR - 1)] + p);
                         Transpose(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
-                        Vector256.Store(v0, dst);
-                        Vector256.Store(v1, dst + MR);
-                        Vector256.Store(v2, dst + 2 * MR);
-                        Vector256.Store(v3, dst + 3 * MR);
-                        Vector256.Store(v4, dst + 4 * MR);
-                        Vector256.Store(v5, dst + 5 * MR);
-                        Vector256.Store(v6, dst + 6 * MR);
-                        Vector256.Store(v7, dst + 7 * MR);
+                        float* d = dst + g;
+                        Vector256.Store(v0, d);
+                        Vector256.Store(v1, d + MR);
+                        Vector256.Store(v2, d + 2 * MR);
+                        Vector256.Store(v3, d + 3 * MR);
+                        Vector256.Store(v4, d + 4 * MR);
+                        Vector256.Store(v5, d + 5 * MR);
+                        Vector256.Store(v6, d + 6 * MR);
+                        Vector256.Store(v7, d + 7 * MR);
                     }
-                }
-                for (; p < kc; p++, dst += MR)
-                {
-                    dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p];
-                    dst[3] = r3[p]; dst[4] = r4[p]; dst[5] = r5[p];
-                }
-                return;
             }
-            for (nint p = 0, offset = 0; p < kc; p++, offset += cs, dst += MR)
-            {
-                dst[0] = r0[offset]; dst[1] = r1[offset]; dst[2] = r2[offset];
-                dst[3] = r3[offset]; dst[4] = r4[offset]; dst[5] = r5[offset];
-            }
+            for (nint offset = p * cs; p < kc; p++, offset += cs, dst += MR)
+                for (int r = 0; r < MR; r++)
+                    dst[r] = rows[r][offset];
         }
 
         /// <summary>
@@ -85,22 +81,16 @@ internal static unsafe partial class Gemm
                     if (cs == 1 && width == NR)
                     {
                         for (int p = 0; p < kc; p++, dst += NR, src += rs)
-                        {
-                            Vector256.Store(Vector256.Load(src), dst);
-                            Vector256.Store(Vector256.Load(src + 8), dst + 8);
-                        }
+                            for (int v = 0; v < NR; v += 8)
+                                Vector256.Store(Vector256.Load(src + v), dst + v);
                     }
                     else if (cs == 1 && Avx.IsSupported)
                     {
                         // Masked loads read only the columns that exist and zero the rest.
                         var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-                        var left = Vector256.LessThan(lane, Vector256.Create(width)).AsSingle();
-                        var right = Vector256.LessThan(lane, Vector256.Create(width - 8)).AsSingle();
                         for (int p = 0; p < kc; p++, dst += NR, src += rs)
-                        {
-                            Vector256.Store(Avx.MaskLoad(src, left), dst);
-                            Vector256.Store(Avx.MaskLoad(src + 8, right), dst + 8);
-                        }
+                            for (int v = 0; v < NR; v += 8)
+                                Vector256.Store(Avx.MaskLoad(src + v, Vector256.LessThan(lane, Vector256.Create(width - v)).AsSingle()), dst + v);
                     }
                     else if (rs == 1 && Avx.IsSupported)
                     {
@@ -108,18 +98,18 @@ internal static unsafe partial class Gemm
                         // the edge repeat the last one.
                         int p = 0;
                         for (; p + 8 <= kc; p += 8, src += 8)
-                            for (int half = 0; half < NR; half += 8)
+                            for (int v = 0; v < NR; v += 8)
                             {
-                                Vector256<float> v0 = Vector256.Load(src + Math.Min(half, width - 1) * cs);
-                                Vector256<float> v1 = Vector256.Load(src + Math.Min(half + 1, width - 1) * cs);
-                                Vector256<float> v2 = Vector256.Load(src + Math.Min(half + 2, width - 1) * cs);
-                                Vector256<float> v3 = Vector256.Load(src + Math.Min(half + 3, width - 1) * cs);
-                                Vector256<float> v4 = Vector256.Load(src + Math.Min(half + 4, width - 1) * cs);
-                                Vector256<float> v5 = Vector256.Load(src + Math.Min(half + 5, width - 1) * cs);
-                                Vector256<float> v6 = Vector256.Load(src + Math.Min(half + 6, width - 1) * cs);
-                                Vector256<float> v7 = Vector256.Load(src + Math.Min(half + 7, width - 1) * cs);
+                                Vector256<float> v0 = Vector256.Load(src + Math.Min(v, width - 1) * cs);
+                                Vector256<float> v1 = Vector256.Load(src + Math.Min(v + 1, width - 1) * cs);
+                                Vector256<float> v2 = Vector256.Load(src + Math.Min(v + 2, width - 1) * cs);
+                                Vector256<float> v3 = Vector256.Load(src + Math.Min(v + 3, width - 1) * cs);
+                                Vector256<float> v4 = Vector256.Load(src + Math.Min(v + 4, width - 1) * cs);
+                                Vector256<float> v5 = Vector256.Load(src + Math.Min(v + 5, width - 1) * cs);
+                                Vector256<float> v6 = Vector256.Load(src + Math.Min(v + 6, width - 1) * cs);
+                                Vector256<float> v7 = Vector256.Load(src + Math.Min(v + 7, width - 1) * cs);
                                 Transpose(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
-                                float* d = dst + p * NR + half;
+                                float* d = dst + p * NR + v;
                                 Vector256.Store(v0, d);
                                 Vector256.Store(v1, d + NR);
                                 Vector256.Store(v2, d + 2 * NR);
@@ -184,7 +174,7 @@ internal static unsafe partial class Gemm
     /// <summary>A thread's pack buffer, pinned so its address survives GC, aligned to 64 bytes.</summary>
     static float* Rent(ref float[]? buffer, int length)
     {
-        const int Slack = 16 + 8;   // room to align to 64 bytes, plus PackA's two-float spill
+        const int Slack = 16 + 8;   // room to align to 64 bytes, plus the under-8-float spill of PackA
         if (buffer is null || buffer.Length < length + Slack)
             buffer = GC.AllocateUninitializedArray<float>(Math.Max(length + Slack, 4096), pinned: true);
         float* p = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));

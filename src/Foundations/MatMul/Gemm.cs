@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Foundations;
@@ -10,21 +11,17 @@ namespace Foundations;
 /// views and C a dense row-major m×n destination that is overwritten.
 /// </summary>
 /// <remarks>
-/// The layout follows the BLIS/GotoBLAS recipe. A 6×16 block of C lives in twelve AVX registers
-/// while the micro-kernel streams one column of a 6-row sliver of A and one row of a 16-column
-/// sliver of B per step: 12 FMAs for 8 loads, enough to keep both FMA pipes busy. To make those
-/// streams contiguous, and to make any strides (transposed, broadcast) look the same to the
-/// kernel, A and B are first copied ("packed") into buffers: a KC×16 sliver of B stays in L1 while
-/// an MC×KC block of A sits in L2 and a KC-deep slice of a packed B panel in L3.
+/// The layout follows the BLIS/GotoBLAS recipe. An MR×NR block of C lives in vector registers while
+/// the micro-kernel streams one column of an MR-row sliver of A and one row of an NR-column sliver
+/// of B per step, MR·NR/width FMAs for a handful of loads. To make those streams contiguous, and to
+/// make any strides (transposed, broadcast) look the same to the kernel, A and B are first copied
+/// ("packed") into buffers: a KC×NR sliver of B stays in L1 while an MC×KC block of A sits in L2
+/// and a KC-deep slice of a packed B panel in L3. Each micro-kernel (Gemm.Kernels.cs,
+/// Gemm.Avx512.cs) carries its own tile and block sizes; the loops here are generic over it, so
+/// the JIT compiles one specialised copy per kernel with those sizes as constants.
 /// </remarks>
 internal static unsafe partial class Gemm
 {
-    const int MR = 6;           // rows of the register tile
-    const int NR = 16;          // columns of the register tile: two Vector256<float>
-    const int KC = 256;         // depth of one slice: a 16-column sliver of B is 16 KiB, half of L1
-    const int MC = 40 * MR;     // rows of a packed A block: 240×256 floats = 240 KiB, half of L2
-    const int NC = 256 * NR;    // widest packed B panel; a 256-deep slice of it is 4 MiB, in L3
-
     // Floats of packed B per panel (16 MiB): every slice of a panel is packed before any thread
     // starts computing, so products deeper than 1024 get narrower panels.
     const int PackedBBudget = 1 << 22;
@@ -34,6 +31,31 @@ internal static unsafe partial class Gemm
     const long ParallelThreshold = 1L << 19;
     const int ChunksPerWorker = 2;
     static readonly ParallelOptions Options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    /// <summary>The micro-kernel this process uses: the widest its CPU and runtime settings allow.</summary>
+    internal static GemmKernel Best { get; } =
+        IsSupported(GemmKernel.Avx512) ? GemmKernel.Avx512
+        : IsSupported(GemmKernel.Avx2) ? GemmKernel.Avx2
+        : GemmKernel.Portable;
+
+    /// <summary>
+    /// Whether <paramref name="kernel"/> can run here. AVX-512 also needs Vector512 to be preferred,
+    /// so DOTNET_PreferredVectorBitWidth=256 (or DOTNET_EnableAVX512=0) selects the AVX2 kernel.
+    /// </summary>
+    internal static bool IsSupported(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Avx512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
+        GemmKernel.Avx2 => Fma.IsSupported && Avx2.IsSupported,
+        _ => true,
+    };
+
+    /// <summary>Bits per vector register the kernel computes with (the portable one: Vector&lt;float&gt;).</summary>
+    internal static int VectorBits(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Avx512 => 512,
+        GemmKernel.Avx2 => 256,
+        _ => Vector<float>.Count * 32,
+    };
 
     /// <summary>
     /// c[cOffset + i*n + j] = Σ_p a[aOffset + i*aRowStride + p*aColStride] · b[bOffset + p*bRowStride + j*bColStride].
@@ -46,19 +68,34 @@ internal static unsafe partial class Gemm
         float[] b, int bOffset, int bRowStride, int bColStride,
         float[] c, int cOffset, int m, int k, int n, bool parallel) =>
         Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
-            c, cOffset, m, k, n, parallel, useFma: Fma.IsSupported);
+            c, cOffset, m, k, n, parallel, Choose(m, n));
 
-    /// <summary>As above, with the micro-kernel chosen by the caller so tests can run the portable one.</summary>
+    /// <summary>
+    /// The best kernel, except that a 14×32 tile is mostly padding on a small C (a 5×10 result
+    /// fills 11% of one): the 6×16 kernel is chosen when the share of its tiles that C fills is
+    /// more than twice the 512-bit kernel's, since the latter does twice the work per instruction.
+    /// </summary>
+    internal static GemmKernel Choose(int m, int n)
+    {
+        if (Best != GemmKernel.Avx512 || m == 0 || n == 0) return Best;
+        return 2 * Filled<Avx512Kernel>(m, n) >= Filled<Avx2Kernel>(m, n) ? GemmKernel.Avx512 : GemmKernel.Avx2;
+    }
+
+    static double Filled<TKernel>(int m, int n) where TKernel : struct, IMicroKernel =>
+        (double)m * n / ((m + TKernel.Rows - 1) / TKernel.Rows * TKernel.Rows) / ((n + TKernel.Columns - 1) / TKernel.Columns * TKernel.Columns);
+
+    /// <summary>As above, with the micro-kernel chosen by the caller, so tests can run every one.</summary>
     internal static void Multiply(
         float[] a, int aOffset, int aRowStride, int aColStride,
         float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n, bool parallel, bool useFma)
+        float[] c, int cOffset, int m, int k, int n, bool parallel, GemmKernel kernel)
     {
         Debug.Assert(m >= 0 && k >= 0 && n >= 0);
         Debug.Assert(cOffset >= 0 && cOffset + (long)m * n <= c.Length);
         Debug.Assert(m == 0 || k == 0 || InBounds(a.Length, aOffset, m, aRowStride, k, aColStride));
         Debug.Assert(k == 0 || n == 0 || InBounds(b.Length, bOffset, k, bRowStride, n, bColStride));
-        Debug.Assert(!useFma || Fma.IsSupported);
+        if (!IsSupported(kernel))
+            throw new PlatformNotSupportedException($"Gemm: the {kernel} micro-kernel cannot run in this process.");
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
@@ -66,13 +103,17 @@ internal static unsafe partial class Gemm
             return;
         }
 
+        int workers = parallel && (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var problem = new Problem(
-                pa + aOffset, aRowStride, aColStride, pb + bOffset, bRowStride, bColStride,
-                pc + cOffset, m, k, n, useFma);
-            int workers = parallel && (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
-            problem.Run(workers);
+            var operands = new Operands(pa + aOffset, aRowStride, aColStride, pb + bOffset, bRowStride, bColStride,
+                pc + cOffset, m, k, n);
+            switch (kernel)
+            {
+                case GemmKernel.Avx512: new Problem<Avx512Kernel>(operands).Run(workers); break;
+                case GemmKernel.Avx2: new Problem<Avx2Kernel>(operands).Run(workers); break;
+                default: new Problem<PortableKernel>(operands).Run(workers); break;
+            }
         }
     }
 
@@ -125,15 +166,28 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>One call's operands as raw pointers, so worker threads can share them.</summary>
-    readonly partial struct Problem(
+    readonly struct Operands(
         float* a, nint aRowStride, nint aColStride, float* b, nint bRowStride, nint bColStride,
-        float* c, int m, int k, int n, bool useFma)
+        float* c, int m, int k, int n)
     {
-        readonly float* a = a, b = b, c = c;
-        readonly nint aRowStride = aRowStride, aColStride = aColStride;
-        readonly nint bRowStride = bRowStride, bColStride = bColStride;
-        readonly int m = m, k = k, n = n;
-        readonly bool useFma = useFma;
+        public readonly float* A = a, B = b, C = c;
+        public readonly nint ARowStride = aRowStride, AColStride = aColStride, BRowStride = bRowStride, BColStride = bColStride;
+        public readonly int M = m, K = k, N = n;
+    }
+
+    /// <summary>One product, computed with the tile and block sizes of <typeparamref name="TKernel"/>.</summary>
+    readonly partial struct Problem<TKernel>(Operands operands) where TKernel : struct, IMicroKernel
+    {
+        readonly float* a = operands.A, b = operands.B, c = operands.C;
+        readonly nint aRowStride = operands.ARowStride, aColStride = operands.AColStride;
+        readonly nint bRowStride = operands.BRowStride, bColStride = operands.BColStride;
+        readonly int m = operands.M, k = operands.K, n = operands.N;
+
+        static int MR => TKernel.Rows;
+        static int NR => TKernel.Columns;
+        static int KC => TKernel.Depth;
+        static int MC => TKernel.BlockRows;
+        static int NC => TKernel.PanelColumns;
 
         /// <summary>
         /// Packs B one panel of columns at a time (every KC-deep slice of it, so that threads need
@@ -222,10 +276,10 @@ internal static unsafe partial class Gemm
                             float* cTile = c + (nint)i * n + j;
                             if (height == MR && width == NR)
                             {
-                                Kernel(kc, aSliver, bSliver, cTile, n, accumulate);
+                                TKernel.Multiply(kc, aSliver, bSliver, cTile, n, accumulate);
                                 continue;
                             }
-                            Kernel(kc, aSliver, bSliver, tile, NR, accumulate: false);
+                            TKernel.Multiply(kc, aSliver, bSliver, tile, NR, accumulate: false);
                             for (int ii = 0; ii < height; ii++)
                                 for (int jj = 0; jj < width; jj++)
                                     cTile[(nint)ii * n + jj] = accumulate

@@ -53,13 +53,30 @@ public static class MatMul
     /// <summary>Packed, register-blocked and cache-blocked, on every core: the library's default.</summary>
     public static Tensor Blocked(Tensor a, Tensor b) => BlockedOn(a, b, parallel: true);
 
+    /// <summary>
+    /// Which micro-kernel <see cref="Blocked"/> runs for an (m, k)·(k, n) product on this machine, and
+    /// the width of the vectors it works on (0 bits for the portable loop): "AVX-512 14×32" where
+    /// 512-bit vectors are available and the result fills its tiles well enough, else "AVX2 6×16".
+    /// A GFLOPS figure means most next to the measured peak (<see cref="Peak"/>) for that width.
+    /// </summary>
+    public static (string Kernel, int VectorBits) BlockedKernel(int m, int n)
+    {
+        if (m < 0 || n < 0) throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : nameof(n), $"MatMul.BlockedKernel: sizes must not be negative, got m = {m}, n = {n}.");
+        return Gemm.Choose(m, n) switch
+        {
+            GemmKernel.Avx512 => ($"AVX-512 {Gemm.Avx512Kernel.Rows}×{Gemm.Avx512Kernel.Columns}", 512),
+            GemmKernel.Avx2 => ($"AVX2 {Gemm.Avx2Kernel.Rows}×{Gemm.Avx2Kernel.Columns}", 256),
+            _ => ("portable", 0),
+        };
+    }
+
     /// <summary>The same kernel as <see cref="Blocked"/> on one thread, to show what the cores add.</summary>
     public static Tensor BlockedSingleThread(Tensor a, Tensor b) => BlockedOn(a, b, parallel: false);
 
     private static Tensor BlockedOn(Tensor a, Tensor b, bool parallel)
     {
         var (m, _, n) = CheckShapes(a, b, parallel ? "MatMul.Blocked" : "MatMul.BlockedSingleThread");
-        var c = Tensor.Zeros(m, n);
+        var c = Tensor.Uninitialized([m, n], parallel ? "MatMul.Blocked" : "MatMul.BlockedSingleThread");   // Into overwrites every element, zeros when k = 0
         Into(a, b, c, parallel);
         return c;
     }

@@ -26,7 +26,7 @@ internal static class Kernels
 {
     public static Tensor Map<TOp>(Tensor x, TOp op) where TOp : struct, IUnaryOp
     {
-        var result = new Tensor(x.Shape);
+        var result = Tensor.Uninitialized(x.Shape, "Map");   // MapInto writes every element (its shape was already counted)
         MapInto(x, op, result);
         return result;
     }
@@ -58,7 +58,7 @@ internal static class Kernels
     public static Tensor Zip<TOp>(Tensor a, Tensor b, TOp op, string operation) where TOp : struct, IBinaryOp
     {
         Require.NotNull(b, operation, "other");
-        var result = new Tensor(Shapes.Broadcast(a.shape, b.shape, operation), operation);
+        var result = Tensor.Uninitialized(Shapes.Broadcast(a.shape, b.shape, operation), operation);   // ZipInto writes every element
         ZipInto(a, b, op, result, operation);
         return result;
     }
