@@ -50,6 +50,15 @@ public sealed class HandoutFormatterTests
     }
 
     [Fact]
+    public void Lines_OnALogAxisLabelsWholeDecadesOnly()
+    {
+        var fewDecades = ChartHtml.Render(Charts.Lines("t", "x", "y", [("a", [0.0, 1, 2], [0.015, 0.2, 1.1])], logY: true));
+        var manyDecades = ChartHtml.Render(Charts.Lines("t", "x", "y", [("a", [0.0, 1], [1e-30, 1e30])], logY: true));
+        Assert.Contains("\"dtick\":1.0", fewDecades);
+        Assert.Contains("\"dtick\":8.0", manyDecades);
+    }
+
+    [Fact]
     public void Lines_WithoutGapsHasNoGapNoteAndKeepsItsTitles()
     {
         var html = ChartHtml.Render(Charts.Lines("Loss", "step", "mse", [("train", [0.0, 1], [2.0, 1])]));

@@ -97,12 +97,39 @@ public sealed class LiveJupyter : IAsyncLifetime
 
 /// <summary>
 /// Each chapter, opened in the live front end and run with Run All: the set-up cell's #!import works
-/// there as under nbconvert, no cell errors, every chart is drawn, and the page logs no error.
+/// there as under nbconvert, no cell errors, every chart is drawn, and the page logs no error. A cell
+/// that rewrites a progress line with "\r" must be seen to move while it runs.
 /// </summary>
 [Collection(LiveJupyterCollection.Name)]
 public sealed class LiveJupyterTests(LiveJupyter jupyter) : IClassFixture<LiveJupyter>
 {
     public static TheoryData<string> Notebooks() => NotebookTests.Notebooks();
+
+    /// <summary>Chapters whose training cell writes a progress line that must move while the cell runs.</summary>
+    private static readonly string[] WithProgress = ["06_framework_training.ipynb"];
+
+    /// <summary>
+    /// Polls, every 100 ms from inside the page, the text of each code cell that writes "\r" while
+    /// the cell runs (its prompt shows *), and keeps the distinct texts seen. The front end applies the
+    /// carriage returns itself, so each text is the line as a learner sees it at that moment.
+    /// </summary>
+    private const string WatchProgress = """
+        () => {
+          window.progressSeen = {};
+          const watched = () => Jupyter.notebook.get_cells()
+            .map((c, i) => [c, i]).filter(([c]) => c.cell_type === 'code' && c.get_text().includes('"\\r'));
+          window.progressTimer = setInterval(() => {
+            for (const [c, i] of watched()) {
+              if (c.input_prompt_number !== '*') continue;
+              const text = c.output_area.element.text().trim();
+              if (!text) continue;
+              const seen = (window.progressSeen[i] = window.progressSeen[i] || []);
+              if (seen[seen.length - 1] !== text) seen.push(text);
+            }
+          }, 100);
+          return watched().length;
+        }
+        """;
 
     [Theory]
     [MemberData(nameof(Notebooks))]
@@ -122,6 +149,9 @@ public sealed class LiveJupyterTests(LiveJupyter jupyter) : IClassFixture<LiveJu
             await page.WaitForFunctionAsync(
                 "() => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()",
                 null, new PageWaitForFunctionOptions { Timeout = 180_000, PollingInterval = 250 });
+            int progressCells = await page.EvaluateAsync<int>(WatchProgress);
+            if (WithProgress.Contains(notebook))
+                Assert.True(progressCells > 0, $"{notebook}: no code cell writes a progress line with \"\\r\"");
             // Cell > Run All, as a learner would choose it.
             await page.ClickAsync("#celllink");
             await page.ClickAsync("#run_all_cells a");
@@ -144,6 +174,14 @@ public sealed class LiveJupyterTests(LiveJupyter jupyter) : IClassFixture<LiveJu
 
             var unrun = await page.EvaluateAsync<int>("() => Jupyter.notebook.get_cells().filter(c => c.cell_type === 'code' && typeof c.input_prompt_number !== 'number').length");
             Assert.Equal(0, unrun);
+
+            // The kernel streams each Console.Write as it happens, so a progress line rewritten with
+            // "\r" must show at least two states before its cell finishes, not only the last one.
+            var progress = await page.EvaluateAsync<string[][]>("() => { clearInterval(window.progressTimer); return Object.values(window.progressSeen); }");
+            if (WithProgress.Contains(notebook))
+                Assert.True(progress.Length > 0 && progress.All(states => states.Length >= 2),
+                    $"{notebook}: the progress line did not move while its cell ran; states seen:\n"
+                    + string.Join("\n---\n", progress.Select(states => string.Join("\n", states))));
 
             await page.WaitForFunctionAsync(
                 "() => Array.from(document.querySelectorAll('.foundations-plot')).every(p => p.querySelector('.main-svg .trace'))",

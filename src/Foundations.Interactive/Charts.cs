@@ -34,6 +34,7 @@ public static class Charts
         var layout = Layout(title, values);
         layout.xaxis = new Xaxis { title = xTitle };
         layout.yaxis = Axis(yTitle, logY);
+        if (logY) DecadeTicks(layout.yaxis, series.SelectMany(s => s.Y));
         return Finish(traces, layout, Height);
     }
 
@@ -258,6 +259,18 @@ public static class Charts
             axis.exponentformat = "power";
         }
         return axis;
+    }
+
+    /// <summary>
+    /// Labels whole powers of ten only: over a range of a few decades plotly's default also labels
+    /// 2, 3, ... 9 between them, and the labels run into each other.
+    /// </summary>
+    private static void DecadeTicks(Yaxis axis, IEnumerable<double> values)
+    {
+        var positive = values.Where(v => double.IsFinite(v) && v > 0).ToList();
+        if (positive.Count == 0) return;
+        double decades = Math.Log10(positive.Max()) - Math.Log10(positive.Min());
+        axis.dtick = Math.Max(1, Math.Ceiling(decades / 8));
     }
 
     private static Layout.Layout Layout(string title, PlotValues values)

@@ -2,7 +2,10 @@ using static Foundations.Tests.TestHelpers;
 
 namespace Foundations.Tests;
 
-/// <summary>ActivationStats: one row per layer per forward pass, with the mean and std of that layer's output.</summary>
+/// <summary>
+/// ActivationStats: one row per layer per forward pass, with the mean and std of that layer's output.
+/// Layer 0 is the input, layer k the output of the k-th watched module.
+/// </summary>
 public sealed class StatsTests
 {
     private static Sequential Network(int seed)
@@ -50,12 +53,12 @@ public sealed class StatsTests
 
         for (int step = 0; step < 4; step++) net.Forward(RandomTensor(random, 10, 6));
 
-        Assert.Equal(4 * 3, stats.Records.Count);
+        Assert.Equal(4 * 4, stats.Records.Count);
         for (int step = 0; step < 4; step++)
         {
             var rows = stats.AtStep(step);
-            Assert.Equal([0, 1, 2], rows.Select(r => r.Layer));
-            Assert.Equal(["Lin(6, 5)", "Relu", "Lin(5, 3)"], rows.Select(r => r.Name));
+            Assert.Equal([0, 1, 2, 3], rows.Select(r => r.Layer));
+            Assert.Equal(["input", "Lin(6, 5)", "Relu", "Lin(5, 3)"], rows.Select(r => r.Name));
             Assert.All(rows, r => Assert.Equal(step, r.Step));
         }
         Assert.Equal([0, 1, 2, 3], stats.ForLayer(1).Select(r => r.Step));
@@ -66,19 +69,21 @@ public sealed class StatsTests
     {
         var net = Network(3);
         using var stats = new ActivationStats(net.Modules);
+        var x = RandomTensor(new Random(4), 20, 6);
 
-        net.Forward(RandomTensor(new Random(4), 20, 6));
+        net.Forward(x);
 
         var rows = stats.AtStep(0);
-        for (int layer = 0; layer < 3; layer++)
+        Tensor[] layers = [x, .. net.Modules.Select(m => m.Out!)];
+        for (int layer = 0; layer < layers.Length; layer++)
         {
-            var values = ToDoubles(net.Modules[layer].Out!);
+            var values = ToDoubles(layers[layer]);
             double mean = values.Average();
             double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
             Assert.Equal(mean, rows[layer].Mean, 1e-12);
             Assert.Equal(std, rows[layer].Std, 1e-12);
         }
-        Assert.True(rows[1].Mean >= 0, "a ReLU output cannot have a negative mean");
+        Assert.True(rows[2].Mean >= 0, "a ReLU output cannot have a negative mean");
     }
 
     [Fact]
@@ -89,7 +94,23 @@ public sealed class StatsTests
 
         net.Forward(RandomTensor(new Random(6), 4, 6));
 
-        Assert.Equal([(0, "Lin(5, 3)"), (1, "Lin(6, 5)")], stats.AtStep(0).Select(r => (r.Layer, r.Name)));
+        Assert.Equal([(0, "input"), (1, "Lin(5, 3)"), (2, "Lin(6, 5)")], stats.AtStep(0).Select(r => (r.Layer, r.Name)));
+    }
+
+    [Fact]
+    public void LayerZero_IsTheInputOfTheFirstModule_OncePerPass()
+    {
+        var net = Network(13);
+        using var stats = new ActivationStats(net.Modules);
+        var x = RandomTensor(new Random(14), 8, 6) * 3f + 2f;
+
+        net.Forward(x);
+        net.Forward(x);
+
+        var inputs = stats.ForLayer(0);
+        var (mean, std) = ActivationStats.Of(x);
+        Assert.Equal([0, 1], inputs.Select(r => r.Step));
+        Assert.All(inputs, r => Assert.Equal(new LayerStat(r.Step, 0, ActivationStats.InputName, mean, std), r));
     }
 
     [Fact]
@@ -103,7 +124,7 @@ public sealed class StatsTests
         stats.Dispose();
         net.Forward(x);
 
-        Assert.Equal(3, stats.Records.Count);
+        Assert.Equal(4, stats.Records.Count);
     }
 
     [Fact]
@@ -119,8 +140,8 @@ public sealed class StatsTests
         stats.Paused = false;
         net.Forward(x);
 
-        Assert.Equal(6, stats.Records.Count);
-        Assert.Equal([0, 1], stats.ForLayer(2).Select(r => r.Step));
+        Assert.Equal(8, stats.Records.Count);
+        Assert.Equal([0, 1], stats.ForLayer(3).Select(r => r.Step));
     }
 
     [Fact]
@@ -134,9 +155,9 @@ public sealed class StatsTests
         second.Forward(first.Forward(x));
         second.Forward(first.Forward(x));
 
-        Assert.Equal([0], stats.AtStep(0).Select(r => r.Layer));
-        Assert.Equal([0, 1], stats.AtStep(1).Select(r => r.Layer));
-        Assert.Equal([0, 1], stats.AtStep(2).Select(r => r.Layer));
+        Assert.Equal([0, 1], stats.AtStep(0).Select(r => r.Layer));
+        Assert.Equal([0, 1, 2], stats.AtStep(1).Select(r => r.Layer));
+        Assert.Equal([0, 1, 2], stats.AtStep(2).Select(r => r.Layer));
     }
 
     [Fact]

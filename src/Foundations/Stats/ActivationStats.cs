@@ -1,11 +1,13 @@
 namespace Foundations;
 
 /// <summary>
-/// Records the mean and std of layers' outputs, as plain data for charts and tables. Give it the
-/// modules to watch: it puts a forward hook on each, and every forward pass of module i adds a row
-/// for layer i. A step is one pass through the watched modules: it ends when a module that has
-/// already recorded in it runs again. Or create it with no modules and call <see cref="Record"/>
-/// yourself. Dispose it to remove the hooks; the records stay.
+/// Records the mean and std of layers' outputs, as plain data for charts and tables. Layers are
+/// numbered as in every chapter: layer 0 is the input, layer k the output of the k-th layer. Give it
+/// the modules to watch: it puts a forward hook on each, and a forward pass of the first module adds
+/// a row for its input (layer 0, named "input") and one for its output (layer 1); module k adds
+/// layer k. A step is one pass through the watched modules: it ends when a module that has already
+/// recorded in it runs again. Or create it with no modules and call <see cref="Record"/> yourself.
+/// Dispose it to remove the hooks; the records stay.
 /// </summary>
 public sealed class ActivationStats : IDisposable
 {
@@ -14,7 +16,10 @@ public sealed class ActivationStats : IDisposable
     private readonly int[] lastStepOf;
     private int step = -1;
 
-    /// <summary>Hooks each of <paramref name="modules"/>; module i is layer i in the records.</summary>
+    /// <summary>The name of layer 0, the first watched module's input.</summary>
+    public const string InputName = "input";
+
+    /// <summary>Hooks each of <paramref name="modules"/>; the k-th (counting from 1) is layer k in the records.</summary>
     public ActivationStats(params IEnumerable<Module> modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
@@ -27,15 +32,16 @@ public sealed class ActivationStats : IDisposable
         Array.Fill(lastStepOf, -1);
         for (int i = 0; i < watched.Length; i++)
         {
-            int layer = i;
-            hooks.Add(watched[i].RegisterForwardHook((module, _, output) =>
+            int module = i;
+            hooks.Add(watched[i].RegisterForwardHook((source, input, output) =>
             {
                 if (Paused) return;
-                // A layer that already has a row in this step starts the next one, so a pass that
+                // A module that already has a row in this step starts the next one, so a pass that
                 // failed halfway leaves a short step behind instead of shifting every later one.
-                if (lastStepOf[layer] == step) step++;
-                lastStepOf[layer] = step;
-                Record(step, layer, module.Name, output);
+                if (lastStepOf[module] == step) step++;
+                lastStepOf[module] = step;
+                if (module == 0) Record(step, 0, InputName, input);
+                Record(step, module + 1, source.Name, output);
             }));
         }
     }
