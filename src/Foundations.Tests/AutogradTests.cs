@@ -222,6 +222,30 @@ public sealed class AutogradTests
     }
 
     [Fact]
+    public void Backward_ThroughAChainOf100000Operations_DoesNotOverflowTheStack()
+    {
+        var x = Tensor.From(1f).RequireGrad();
+        var y = x;
+        for (int i = 0; i < 100_000; i++) y = Autograd.Add(y, Tensor.From(0f));
+
+        Autograd.Sum(y).Backward();
+
+        Assert.Equal(1f, x.Grad!.Item());
+    }
+
+    [Fact]
+    public void Operations_RefuseBadShapes_NamingTheOperationAndBothShapes()
+    {
+        var a = Tensor.Ones(2, 3).RequireGrad();
+
+        AssertThrowsNaming<ArgumentException>(() => Autograd.Add(a, Tensor.Ones(4)), "Add", "(2, 3)", "(4,)");
+        AssertThrowsNaming<ArgumentException>(() => Autograd.Mul(a, Tensor.Ones(3, 2)), "Mul", "(2, 3)", "(3, 2)");
+        AssertThrowsNaming<ArgumentException>(() => Autograd.MatMul(a, Tensor.Ones(2, 3)), "MatMul", "(2, 3)");
+        AssertThrowsNaming<ArgumentOutOfRangeException>(() => Autograd.Sum(a, 2), "Sum", "(2, 3)");
+        AssertThrowsNaming<ArgumentNullException>(() => Autograd.Add(a, null!), "Autograd.Add");
+    }
+
+    [Fact]
     public void RequiresGrad_CannotBeChangedOnANonLeaf()
     {
         var y = Autograd.Exp(Tensor.Ones(2).RequireGrad());

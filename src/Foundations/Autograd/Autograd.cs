@@ -75,7 +75,9 @@ public static partial class Autograd
             if (!gradients.Remove(tensor, out var outputGradient)) continue;
             if (tensor.GradFn is null)
             {
-                GradientSlot.Accumulate(tensor, outputGradient.Clone());
+                // A leaf keeps its gradient; the share may be another tensor's too (Add hands g to both inputs), so copy it first.
+                if (tensor.Grad is null) tensor.Grad = outputGradient.Clone();
+                else tensor.Grad.AddInPlace(outputGradient);
                 continue;
             }
             var inputGradients = tensor.GradFn.Apply(outputGradient, retainGraph);
