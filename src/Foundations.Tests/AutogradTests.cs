@@ -277,6 +277,17 @@ public sealed class AutogradTests
     }
 
     [Fact]
+    public void Backward_RecordsNoGraph_SoItsGradientsCannotBeDifferentiatedAgain()
+    {
+        var w = Tensor.From(1f, 2f).RequireGrad();
+
+        Autograd.Sum(Autograd.Pow(w, 3f)).Backward();
+
+        Assert.False(w.Grad!.RequiresGrad);
+        Assert.Null(w.Grad.GradFn);
+    }
+
+    [Fact]
     public void LinReluLinMse_FromRecordedOperations_MatchesTheHandWrittenLayers()
     {
         var g = new Generator(5);
