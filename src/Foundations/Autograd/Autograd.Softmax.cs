@@ -15,8 +15,7 @@ public static partial class Autograd
         var max = a.Max(dim, keepDim: true);
         // A row of -inf would give -inf - -inf = NaN; shifting it by 0 instead leaves log Σ exp = -inf, as PyTorch does.
         max = Tensor.Where(max.Abs().Lt(Tensor.Scalar(float.PositiveInfinity)), max, 0f);
-        var result = Add(Log(Sum(Exp(Sub(a, max)), dim, keepDim: true)), max);
-        return keepDim ? result : Reshape(result, a.Max(dim).Shape);
+        return Add(Log(Sum(Exp(Sub(a, max)), dim, keepDim)), keepDim ? max : max.Squeeze(dim));
     }
 
     /// <summary>log softmax(a) = a - log Σ exp(a) over <paramref name="dim"/> (PyTorch's <c>log_softmax</c>); finite for logits of any size.</summary>

@@ -9,7 +9,7 @@ public sealed class Node
 {
     // Turns dL/doutput into one dL/dinput per input (null where an input needs none).
     private Func<Tensor, Tensor?[]>? backward;
-    private readonly Tensor[] saved;
+    private Tensor[] saved;
     private readonly int[] savedVersions;
 
     internal Node(string name, Tensor[] inputs, Tensor[] saved, Func<Tensor, Tensor?[]> backward)
@@ -44,7 +44,12 @@ public sealed class Node
             if (saved[i].Version != savedVersions[i])
                 throw new InvalidOperationException($"Backward: one of the tensors needed for gradient computation has been modified by an in-place operation: {Name} saved a tensor of shape {saved[i].ShapeString} at version {savedVersions[i]}, and it is now at version {saved[i].Version}.");
         var gradients = backward(outputGradient);
-        if (!retainGraph) backward = null;
+        if (!retainGraph)
+        {
+            // Dropping the rule drops the tensors its closure captured; the graph's shape (Name, Inputs) stays readable.
+            backward = null;
+            saved = [];
+        }
         return gradients;
     }
 }
