@@ -158,6 +158,8 @@ public sealed class NullArgumentTests : IDisposable
         AssertThrowsNaming<ArgumentNullException>(() => GradCheck.Numerical(null!, [1.0]), "GradCheck.Numerical");
         AssertThrowsNaming<ArgumentNullException>(() => GradCheck.Numerical(() => 0f, null!), "GradCheck.Numerical");
         AssertThrowsNaming<ArgumentNullException>(() => ActivationStats.Of(null!), "ActivationStats.Of");
+        AssertThrowsNaming<ArgumentNullException>(() => Autograd.MatMul(t, null!), "Autograd.MatMul", "b");
+        AssertThrowsNaming<ArgumentNullException>(() => Autograd.CrossEntropy(null!, t), "Autograd.CrossEntropy", "logits");
         AssertThrowsNaming<ArgumentNullException>(() => new Sgd(null!, 0.1f), "Sgd");
         AssertThrowsNaming<ArgumentNullException>(() => Foundations.Interactive.ChartHtml.InlinePrelude(null!), "ChartHtml.InlinePrelude");
         AssertThrowsNaming<ArgumentNullException>(() => Foundations.Interactive.Charts.Lines("t", "x", "y", [("a", null!, [1.0])]), "Charts.Lines", "a");

@@ -338,8 +338,37 @@ def matmul():
     write("matmul.json", {**header(), "tensors": tensors, "cases": cases})
 
 
+def autograd_mlp():
+    """Chapter 7's check: a small classifier, logits = relu(x @ w1 + b1) @ w2 + b2 (the biases are
+    broadcast adds), loss = cross_entropy(logits, labels), with autograd's gradient for every leaf."""
+    torch.manual_seed(SEED)
+    n, n_in, nh, classes = 16, 6, 8, 4
+    x = rounded(torch.randn(n, n_in), 3).requires_grad_()
+    w1 = rounded(torch.randn(n_in, nh) / math.sqrt(n_in), 4).requires_grad_()
+    b1 = rounded(torch.randn(nh) * 0.5, 4).requires_grad_()
+    w2 = rounded(torch.randn(nh, classes) / math.sqrt(nh), 4).requires_grad_()
+    b2 = rounded(torch.randn(classes) * 0.5, 4).requires_grad_()
+    labels = torch.arange(n) % classes
+    assert (w1 != 0).all() and (b1 != 0).all() and (w2 != 0).all() and (b2 != 0).all()
+
+    hidden = (x @ w1 + b1).clamp_min(0.0)
+    logits = hidden @ w2 + b2
+    loss = torch.nn.functional.cross_entropy(logits, labels)
+    loss.backward()
+    active = (hidden > 0).float().mean().item()
+    assert 0.2 < active < 0.8, active
+
+    tensors = {
+        "x": x, "labels": labels.float(), "w1": w1, "b1": b1, "w2": w2, "b2": b2, "logits": logits,
+        "log_softmax": torch.log_softmax(logits, dim=1), "loss": loss,
+        "x.grad": x.grad, "w1.grad": w1.grad, "b1.grad": b1.grad, "w2.grad": w2.grad, "b2.grad": b2.grad,
+    }
+    write("autograd_mlp.json", {**header(), "tensors": {k: encode(v) for k, v in tensors.items()}})
+
+
 if __name__ == "__main__":
     lin_relu_lin_mse()
     shared_tensors()
     ops()
     matmul()
+    autograd_mlp()

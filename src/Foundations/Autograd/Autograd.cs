@@ -1,0 +1,114 @@
+namespace Foundations;
+
+/// <summary>
+/// Automatic differentiation for <see cref="Tensor"/> (chapter 7). Each operation here computes its
+/// result with the tensor's ordinary method and, when an input requires gradients, records a
+/// <see cref="Node"/> with the backward rule written beside it. <see cref="Tensor.Backward"/> then
+/// walks the graph from the loss in reverse topological order. When nothing requires gradients, or
+/// inside <see cref="NoGrad"/>, nothing is recorded and the cost is that of the plain operation.
+/// </summary>
+public static partial class Autograd
+{
+    private static readonly AsyncLocal<bool> Disabled = new();
+
+    /// <summary>False inside a <see cref="NoGrad"/> scope (PyTorch's <c>torch.is_grad_enabled()</c>).</summary>
+    public static bool IsEnabled => !Disabled.Value;
+
+    /// <summary>
+    /// A scope in which no graph is recorded, for evaluation and the optimiser's step:
+    /// <c>using (Autograd.NoGrad()) { ... }</c>. It flows with async calls made inside it.
+    /// </summary>
+    public static IDisposable NoGrad()
+    {
+        var scope = new Scope(Disabled.Value);
+        Disabled.Value = true;
+        return scope;
+    }
+
+    private sealed class Scope(bool wasDisabled) : IDisposable
+    {
+        public void Dispose() => Disabled.Value = wasDisabled;
+    }
+
+    /// <summary>
+    /// Attaches a node to <paramref name="result"/> when recording is on and some input requires
+    /// gradients; <paramref name="saved"/> are the tensors the rule reads, checked for in-place writes.
+    /// </summary>
+    private static Tensor Record(Tensor result, string name, Tensor[] inputs, Tensor[] saved, Func<Tensor, Tensor?[]> backward)
+    {
+        if (IsEnabled && Array.Exists(inputs, t => t.RequiresGrad))
+            result.SetGradFn(new Node(name, inputs, saved, backward));
+        return result;
+    }
+
+    /// <summary>
+    /// Undoes broadcasting: sums <paramref name="gradient"/> over the dimensions that broadcasting
+    /// added in front and over those where <paramref name="shape"/> has size 1, giving that shape.
+    /// </summary>
+    internal static Tensor SumTo(Tensor gradient, int[] shape)
+    {
+        int extra = gradient.Rank - shape.Length;
+        for (int d = 0; d < extra; d++) gradient = gradient.Sum(0);
+        for (int d = 0; d < shape.Length; d++)
+            if (shape[d] == 1 && gradient.Size(d) != 1) gradient = gradient.Sum(d, keepDim: true);
+        return gradient.Reshape(shape);
+    }
+
+    /// <summary>The engine behind <see cref="Tensor.Backward"/>.</summary>
+    internal static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
+    {
+        if (!root.RequiresGrad)
+            throw new InvalidOperationException($"Backward: this tensor of shape {root.ShapeString} does not require grad and has no GradFn; call RequireGrad() on the leaves before computing it.");
+        if (gradient is null)
+        {
+            if (root.Count != 1)
+                throw new InvalidOperationException($"Backward: grad can be implicitly created only for scalar outputs, got shape {root.ShapeString}; pass the gradient dL/dout of that shape.");
+            gradient = Tensor.Ones(root.Shape);
+        }
+        else if (!gradient.Shape.AsSpan().SequenceEqual(root.Shape))
+            throw new ArgumentException($"Backward: the gradient has shape {gradient.ShapeString}, but the tensor has shape {root.ShapeString}.");
+
+        // dL/dt for every tensor reached so far; a tensor read by several operations collects one share from each.
+        var gradients = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [root] = gradient };
+        foreach (var tensor in ReverseTopologicalOrder(root))
+        {
+            if (!gradients.Remove(tensor, out var outputGradient)) continue;
+            if (tensor.GradFn is null)
+            {
+                // A leaf keeps its gradient; the share may be another tensor's too (Add hands g to both inputs), so copy it first.
+                if (tensor.Grad is null) tensor.Grad = outputGradient.Clone();
+                else tensor.Grad.AddInPlace(outputGradient);
+                continue;
+            }
+            var inputGradients = tensor.GradFn.Apply(outputGradient, retainGraph);
+            var inputs = tensor.GradFn.Inputs;
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                if (!inputs[i].RequiresGrad || inputGradients[i] is not { } share) continue;
+                gradients[inputs[i]] = gradients.TryGetValue(inputs[i], out var sum) ? sum.Add(share) : share;
+            }
+        }
+    }
+
+    /// <summary>Every tensor the root was computed from that requires gradients, each after all the tensors computed from it.</summary>
+    private static List<Tensor> ReverseTopologicalOrder(Tensor root)
+    {
+        var order = new List<Tensor>();
+        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        // Depth-first with an explicit stack, so a deep graph (a long training loop's chain) cannot overflow the call stack.
+        var stack = new Stack<(Tensor Tensor, bool InputsDone)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (tensor, inputsDone) = stack.Pop();
+            if (inputsDone) { order.Add(tensor); continue; }
+            if (!visited.Add(tensor)) continue;
+            stack.Push((tensor, true));
+            if (tensor.GradFn is null) continue;
+            foreach (var input in tensor.GradFn.Inputs)
+                if (input.RequiresGrad && !visited.Contains(input)) stack.Push((input, false));
+        }
+        order.Reverse();
+        return order;
+    }
+}
