@@ -72,23 +72,28 @@ public static class Peak
         }
     }
 
-    /// <summary>Wall time from releasing all threads at once until the last one finishes.</summary>
+    /// <summary>
+    /// Wall time from the first thread's start to the last one's finish, each thread reading the clock
+    /// itself: the releasing thread may not run again until a worker yields its core, so a clock it
+    /// started would miss the workers' first moments and overstate the rate.
+    /// </summary>
     private static double TimeOnThreads(Func<long, float> run, long steps, int threads)
     {
-        using var ready = new Barrier(threads + 1);
+        using var ready = new Barrier(threads);
         var sink = new float[threads];
+        var starts = new long[threads];
+        var ends = new long[threads];
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
             ready.SignalAndWait();
+            starts[t] = Stopwatch.GetTimestamp();
             sink[t] = run(steps);
+            ends[t] = Stopwatch.GetTimestamp();
         }) { IsBackground = true }).ToList();
         workers.ForEach(w => w.Start());
-        ready.SignalAndWait();
-        long begin = Stopwatch.GetTimestamp();
         workers.ForEach(w => w.Join());
-        double seconds = Stopwatch.GetElapsedTime(begin).TotalSeconds;
         if (sink.Any(float.IsNaN)) throw new InvalidOperationException("Peak: the FMA chains produced NaN.");
-        return seconds;
+        return (double)(ends.Max() - starts.Min()) / Stopwatch.Frequency;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
