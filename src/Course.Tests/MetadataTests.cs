@@ -197,10 +197,10 @@ public sealed class MetadataTests
     [Fact]
     public void Numbering_RejectsGapsRepeatsAndOtherNames()
     {
-        string[] good = ["01_neuron.ipynb", "02_matmul.ipynb", "03_broadcasting.ipynb", "04_initialisation.ipynb", "05_forward_backward.ipynb", "06_framework_training.ipynb"];
+        string[] good = ["01_neuron.ipynb", "02_matmul.ipynb", "03_broadcasting.ipynb", "04_initialisation.ipynb", "05_forward_backward.ipynb", "06_framework_training.ipynb", "07_autograd.ipynb"];
         Assert.Empty(NotebookRules.Numbering(good));
-        Assert.NotEmpty(NotebookRules.Numbering(good.Take(5)));
-        Assert.NotEmpty(NotebookRules.Numbering([.. good.Take(5), "07_extra.ipynb"]));
+        Assert.NotEmpty(NotebookRules.Numbering(good.Take(6)));
+        Assert.NotEmpty(NotebookRules.Numbering([.. good.Take(6), "08_extra.ipynb"]));
         Assert.NotEmpty(NotebookRules.Numbering([.. good, "scratch.ipynb"]));
         Assert.NotEmpty(NotebookRules.Numbering([.. good.Where(n => !n.StartsWith("03", StringComparison.Ordinal)), "03_Broadcasting.ipynb"]));
         Assert.NotEmpty(NotebookRules.Numbering([.. good.Skip(1), "02_matmul_again.ipynb"]));

@@ -12,7 +12,7 @@ public static partial class NotebookRules
 {
     public static string KernelName => PipelineSettings.Kernel;
     public static string SetupTag => PipelineSettings.SetupTag;
-    public const int ChapterCount = 6;
+    public const int ChapterCount = 7;
 
     public static IReadOnlyList<string> KernelMetadata(NotebookDocument nb)
     {

@@ -20,7 +20,7 @@ public sealed class NotebookTests
     }
 
     [Fact]
-    public void Notebooks_AreAtLeastSix()
+    public void Notebooks_AreAtLeastTheChapterCount()
     {
         var names = Repo.NotebookNames();
         Assert.True(names.Count >= NotebookRules.ChapterCount,

@@ -83,6 +83,17 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
+    public void FashionMnist_FindFullDataDirectory_NeedsBothSplits()
+    {
+        Assert.Null(FashionMnist.FindFullDataDirectory(FashionMnist.FindDataDirectory()));
+        foreach (var name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte" })
+            File.WriteAllBytes(Path.Combine(_temp, name + ".gz"), []);
+        Assert.Null(FashionMnist.FindFullDataDirectory(_temp));
+        File.WriteAllBytes(Path.Combine(_temp, "t10k-labels-idx1-ubyte"), []);
+        Assert.Equal(_temp, FashionMnist.FindFullDataDirectory(_temp));
+    }
+
+    [Fact]
     public void FashionMnist_Load_ReadsRawFilesAndTheTrainSplit()
     {
         var pixels = new double[2 * 28 * 28];

@@ -84,6 +84,25 @@ public static class FashionMnist
             $"Could not find '{RelativeDataDirectory}' in any parent of: {string.Join(", ", starts.Select(s => $"'{s}'"))}.");
     }
 
+    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package puts the full set (60k train, 10k test).</summary>
+    public const string DebianDirectory = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>
+    /// The directory of the full set, train and test splits, when Debian's package is installed; null
+    /// otherwise, and then only the committed test split (<see cref="FindDataDirectory"/>) is at hand.
+    /// </summary>
+    public static string? FindFullDataDirectory() => FindFullDataDirectory(DebianDirectory);
+
+    /// <summary>As <see cref="FindFullDataDirectory()"/>, looking in <paramref name="directory"/>.</summary>
+    public static string? FindFullDataDirectory(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        bool Has(string name) => File.Exists(Path.Combine(directory, name)) || File.Exists(Path.Combine(directory, name + ".gz"));
+        return Directory.Exists(directory)
+            && Has("train-images-idx3-ubyte") && Has("train-labels-idx1-ubyte")
+            && Has("t10k-images-idx3-ubyte") && Has("t10k-labels-idx1-ubyte") ? directory : null;
+    }
+
     /// <summary>Returns the raw file if present, else the gzipped one.</summary>
     private static string FindFile(string directory, string name, string split)
     {
