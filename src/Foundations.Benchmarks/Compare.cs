@@ -43,6 +43,7 @@ public static class Compare
         int threads = Environment.ProcessorCount;
         var workloads = MatMulShape.All.Select(MatMul).ToList();
         workloads.Add(TrainingStep());
+        workloads.AddRange(ClassifierWorkloads());
 
         Console.WriteLine($"{CpuName()}, {threads} cores, {RuntimeInformation.FrameworkDescription}, " +
             $"micro-kernel: {Gemm.Best} ({Gemm.VectorBits(Gemm.Best)}-bit vectors; 6x16 AVX2 for results too small for its tile)");
@@ -125,6 +126,27 @@ public static class Compare
                 ["batch"] = Benchmarks.TrainingStep.Batch, ["inputs"] = Benchmarks.TrainingStep.Inputs,
                 ["hidden"] = Benchmarks.TrainingStep.Hidden, ["lr"] = Benchmarks.TrainingStep.LearningRate,
             });
+    }
+
+    /// <summary>
+    /// Chapters 6 and 7's 784-50-10 classifier, one step on a batch of 64: hand-written layers (MSE on
+    /// one-hot targets), the same through autograd, and cross-entropy through autograd; reference.py
+    /// times torch doing each. Comparing the first two rows shows what autograd's bookkeeping costs.
+    /// </summary>
+    private static IEnumerable<Workload> ClassifierWorkloads()
+    {
+        var steps = new ClassifierSteps();
+        JsonObject Spec(string name, string loss) => new()
+        {
+            ["name"] = name, ["kind"] = "classifier_step", ["loss"] = loss,
+            ["batch"] = ClassifierSteps.Batch, ["inputs"] = ClassifierSteps.Inputs, ["hidden"] = ClassifierSteps.Hidden,
+            ["classes"] = ClassifierSteps.Classes, ["lr"] = ClassifierSteps.LearningRate,
+        };
+        int width = Gemm.VectorBits(Gemm.Best);
+        const string Shape = "784-50-10, batch 64";
+        yield return new Workload($"step {Shape}, MSE, layers", ClassifierSteps.Flops, width, steps.HandWritten, null, null, Spec($"step {Shape}, MSE, layers", "mse"));
+        yield return new Workload($"step {Shape}, MSE, autograd", ClassifierSteps.Flops, width, steps.AutogradMse, null, null, Spec($"step {Shape}, MSE, autograd", "mse"));
+        yield return new Workload($"step {Shape}, CE, autograd", ClassifierSteps.Flops, width, steps.AutogradCrossEntropy, null, null, Spec($"step {Shape}, CE, autograd", "cross_entropy"));
     }
 
     private static string CpuName() =>

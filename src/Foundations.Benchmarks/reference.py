@@ -75,7 +75,30 @@ def training_step_calls(spec):
     return {"torch": step}
 
 
-KINDS = {"matmul": matmul_calls, "training_step": training_step_calls}
+def classifier_step_calls(spec):
+    """One step of the 784-50-10 classifier on a batch of 64, with MSE on one-hot targets or
+    cross-entropy, the idiomatic PyTorch way (labels 0..9 repeating, as on the C# side)."""
+    torch.manual_seed(0)
+    x = torch.randn(spec["batch"], spec["inputs"])
+    labels = torch.arange(spec["batch"]) % spec["classes"]
+    one_hot = torch.nn.functional.one_hot(labels, spec["classes"]).float()
+    model = torch.nn.Sequential(
+        torch.nn.Linear(spec["inputs"], spec["hidden"]), torch.nn.ReLU(), torch.nn.Linear(spec["hidden"], spec["classes"]))
+    sgd = torch.optim.SGD(model.parameters(), lr=spec["lr"])
+    if spec["loss"] == "mse":
+        loss_of = lambda out: torch.nn.functional.mse_loss(out, one_hot)
+    else:
+        loss_of = lambda out: torch.nn.functional.cross_entropy(out, labels)
+
+    def step():
+        sgd.zero_grad(set_to_none=True)
+        loss_of(model(x)).backward()
+        sgd.step()
+
+    return {"torch": step}
+
+
+KINDS = {"matmul": matmul_calls, "training_step": training_step_calls, "classifier_step": classifier_step_calls}
 
 
 def loaded_openblas():
