@@ -77,11 +77,6 @@ def notebooks_in_order(folder):
     return sorted((p for p in Path(folder).glob("*.ipynb") if not p.name.startswith(".")), key=key)
 
 
-def kernel_environment():
-    """This process's environment plus the kernel's settings (telemetry off)."""
-    return {**os.environ, **SETTINGS["kernelEnvironment"]}
-
-
 def execute(source, target):
     """Runs every cell of `source` with the .NET kernel, from the notebook's folder (so relative paths
     resolve), strips the kernel's bootstrap output, writes the result to `target` and returns it.

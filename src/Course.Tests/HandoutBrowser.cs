@@ -21,13 +21,7 @@ public sealed class HandoutBrowser : IAsyncLifetime
         var chromium = PipelineSettings.ChromiumPath;
         Assert.True(File.Exists(chromium), $"{chromium} is missing: run .ci/setup, which installs Debian's chromium.");
         playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            // The pipeline's flags, less --headless, which Playwright adds in its own form.
-            Args = PipelineSettings.ChromiumFlags.Where(f => f != "--headless").ToArray(),
-        });
+        browser = await playwright.Chromium.LaunchAsync(PipelineSettings.ChromiumLaunch);
     }
 
     public async Task DisposeAsync()

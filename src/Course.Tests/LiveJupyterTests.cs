@@ -68,12 +68,7 @@ public sealed class LiveJupyter : IAsyncLifetime
         }
 
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = PipelineSettings.ChromiumPath,
-            Headless = true,
-            Args = PipelineSettings.ChromiumFlags.Where(f => f != "--headless").ToArray(),
-        });
+        Browser = await playwright.Chromium.LaunchAsync(PipelineSettings.ChromiumLaunch);
     }
 
     public async Task DisposeAsync()

@@ -21,6 +21,14 @@ public static class PipelineSettings
     public static int Executions => Settings.Value["executionsPerNotebook"]!.GetValue<int>();
     public static string ChromiumPath => Settings.Value["chromium"]!["path"]!.GetValue<string>();
     public static IReadOnlyList<string> ChromiumFlags => Settings.Value["chromium"]!["flags"]!.AsArray().Select(f => f!.GetValue<string>()).ToList();
+
+    /// <summary>Playwright's launch of Debian's Chromium with the pipeline's flags, less --headless, which Playwright adds in its own form.</summary>
+    public static Microsoft.Playwright.BrowserTypeLaunchOptions ChromiumLaunch => new()
+    {
+        ExecutablePath = ChromiumPath,
+        Headless = true,
+        Args = ChromiumFlags.Where(f => f != "--headless").ToArray(),
+    };
     public static string Script => Repo.PathOf(".ci", "pipeline", "pipeline.py");
     public static string BuildDirectory => Repo.PathOf(Text("buildDir"));
     public static string ExecutedDirectory => Path.Combine(BuildDirectory, Text("executedDir"));

@@ -61,7 +61,7 @@ public sealed class NullArgumentTests : IDisposable
         if (type == typeof(Tensor)) return Tensor.Ones(2, 2);
         if (type == typeof(Lin) || type == typeof(Module)) return new Lin(2, 2);
         if (type == typeof(Relu)) return new Relu();
-        if (type == typeof(Mse)) return new Mse();
+        if (type == typeof(Mse) || type == typeof(Loss)) return new Mse();
         if (type == typeof(OneHotMse)) return new OneHotMse();
         if (type == typeof(Sequential)) return new Sequential(new Relu());
         if (type == typeof(Sgd)) return new Sgd([Tensor.Ones(2)], 0.1f);

@@ -18,7 +18,7 @@ internal sealed class GradientSlot
 
     /// <summary>A contiguous tensor of the target's shape to write this pass's dL/dtarget into; then call <see cref="Accumulate"/>.</summary>
     public Tensor Destination(Tensor target, bool reuse) =>
-        target.Grad is null ? first = Reusable(first, target, reuse) : scratch = Reusable(scratch, target, reuse);
+        target.Grad is null ? first = Tensor.Reusable(first, target.shape, reuse) : scratch = Tensor.Reusable(scratch, target.shape, reuse);
 
     /// <summary>target.Grad = share if it had no gradient, else target.Grad += share.</summary>
     public static void Accumulate(Tensor target, Tensor share)
@@ -26,7 +26,4 @@ internal sealed class GradientSlot
         if (target.Grad is null) target.Grad = share;
         else if (!ReferenceEquals(target.Grad, share)) target.Grad.AddInPlace(share);
     }
-
-    private static Tensor Reusable(Tensor? kept, Tensor like, bool reuse) =>
-        reuse && kept is { IsContiguous: true } && kept.shape.AsSpan().SequenceEqual(like.shape) ? kept : Tensor.Zeros(like.Shape);
 }

@@ -157,6 +157,5 @@ public abstract class Module
     /// <paramref name="kept"/> when <see cref="ReuseBuffers"/> is on and it is a contiguous tensor of
     /// <paramref name="shape"/>; otherwise a new zeroed tensor of that shape.
     /// </summary>
-    protected Tensor Reusable(Tensor? kept, params int[] shape) =>
-        ReuseBuffers && kept is { IsContiguous: true } && kept.shape.AsSpan().SequenceEqual(shape) ? kept : Tensor.Zeros(shape);
+    protected Tensor Reusable(Tensor? kept, params int[] shape) => Tensor.Reusable(kept, shape, ReuseBuffers);
 }

@@ -51,6 +51,13 @@ public sealed partial class Tensor
     private Tensor ViewOf(int offset, int[] shape, int[] strides) => new(Storage, offset, shape, strides, version, sharesElements);
 
     /// <summary>
+    /// The layers' buffer reuse, in one place: <paramref name="kept"/> when reuse is on and it is a
+    /// contiguous tensor of <paramref name="shape"/>, else a new tensor of zeros.
+    /// </summary>
+    internal static Tensor Reusable(Tensor? kept, int[] shape, bool reuse) =>
+        reuse && kept is { IsContiguous: true } && kept.shape.AsSpan().SequenceEqual(shape) ? kept : Zeros(shape);
+
+    /// <summary>
     /// A new contiguous tensor whose storage is not zeroed first, for results the caller overwrites
     /// entirely: clearing 4 MB that the next pass overwrites costs as much as a tenth of a 1024³ product.
     /// </summary>
