@@ -1,11 +1,12 @@
 using Microsoft.DotNet.Interactive.Formatting;
+using Foundations.Exercises;
 using XPlot.Plotly;
 
 namespace Foundations.Interactive;
 
 /// <summary>
 /// The notebooks' first cell calls <see cref="Setup"/>, which teaches the .NET Interactive kernel
-/// to show charts and tensors.
+/// to show charts, tensors and the results of exercise checks.
 /// </summary>
 public static class Notebook
 {
@@ -15,7 +16,7 @@ public static class Notebook
 
     /// <summary>
     /// Registers the HTML formatters for XPlot charts and the plain-text and HTML formatters for
-    /// tensors. Calling it again does nothing.
+    /// tensors, and for exercise results. Calling it again does nothing.
     /// </summary>
     public static void Setup()
     {
@@ -28,6 +29,10 @@ public static class Notebook
             Formatter.Register<Tensor>((tensor, writer) => writer.Write(tensor.ToString()), PlainTextFormatter.MimeType);
             Formatter.Register<Tensor>((tensor, writer) => writer.Write(TensorHtml.Render(tensor)), HtmlFormatter.MimeType);
             Formatter.SetPreferredMimeTypesFor(typeof(Tensor), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
+            Formatter.Register<ExerciseResult>((result, writer) => writer.Write(result.ToString()), PlainTextFormatter.MimeType);
+            Formatter.Register<ExerciseResult>((result, writer) => writer.Write(ExerciseHtml.Render(result)), HtmlFormatter.MimeType);
+            Formatter.SetPreferredMimeTypesFor(typeof(ExerciseResult), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
             registered = true;
         }
     }

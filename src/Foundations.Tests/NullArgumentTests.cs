@@ -34,6 +34,7 @@ public sealed class NullArgumentTests : IDisposable
         if (type == typeof(string)) return Path.Combine(_temp, "missing");
         if (type == typeof(Func<double[], double>)) return (Func<double[], double>)(x => x.Sum());
         if (type == typeof(Func<float>)) return (Func<float>)(() => 0f);
+        if (type == typeof(Action)) return (Action)(() => { });
         if (type == typeof(Module)) return new Relu();
         if (type == typeof(Module[])) return new Module[] { new Relu() };
         if (type == typeof(IEnumerable<Tensor>)) return new[] { Tensor.Ones(2) };
