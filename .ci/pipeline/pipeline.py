@@ -1,7 +1,11 @@
 #!/usr/bin/python3
-"""The notebook pipeline, the one place notebooks are executed for the course: runs every notebook
-with the real .NET kernel twice and compares the runs, exports each to one HTML handout that opens
-from disk with no network (plus a PDF), writes an index, and records everything in a JSON report that
+"""The notebook pipeline, the one place notebooks are executed for the course. Every notebook is built
+in two editions from its one source: the learner's (cells tagged `solution` removed, so exercise
+stubs stay and each check says "not attempted yet") and the instructor's (the stubs tagged `exercise`
+removed, so the solutions stand in their place and every check says "correct"). Each edition is
+written as a notebook a reader can open (build/editions/), executed with the real .NET kernel (the
+instructor's twice, the runs compared), exported to one HTML handout that opens from disk with no
+network (plus a PDF), and listed in an index; everything is recorded in a JSON report that
 src/Course.Tests reads. Its constants are in settings.json next to it.
 
 Runs under Debian's python3 (nbclient, nbconvert, nbformat from apt; see .ci/setup).
@@ -9,8 +13,11 @@ Runs under Debian's python3 (nbclient, nbconvert, nbformat from apt; see .ci/set
     pipeline.py build [--notebooks DIR] [--out DIR] [--no-pdf]
     pipeline.py check FILE.html...      # the offline checks alone, on exported pages
 
-The build works in a staging folder and only replaces build/executed and build/handouts when every
-notebook ran cleanly, so a failing cell never costs the previous good handouts.
+    pipeline.py editions [--notebooks DIR] [--out DIR]   # only write the two editions' notebooks, no kernel
+
+The build works in a staging folder and only replaces build/editions, build/executed and
+build/handouts when every notebook ran cleanly and every check said what its edition expects, so a
+failing cell never costs the previous good handouts.
 """
 
 import argparse
@@ -67,8 +74,68 @@ CSHARP_LANGUAGE_INFO = {
 }
 
 
+# The first line of an exercise check's output (src/Foundations/Exercises/Exercise.cs, ExerciseResult).
+EXERCISE_RESULT = re.compile(r"Exercise (\d+\.\d+): (correct|not attempted yet|not right yet)")
+# What every check must say in each edition.
+EXPECTED_EXERCISE_STATUS = {"learner": "not attempted yet", "instructor": "correct"}
+EDITION_NAMES = {"learner": "learner's edition", "instructor": "instructor's edition"}
+# How notebooks/setup.dib spells its way to the library; an edition folder elsewhere gets its own.
+SETUP_FILE = "setup.dib"
+SETUP_LIBRARY_PREFIX = "../src/"
+
+
 class PipelineError(Exception):
     pass
+
+
+def tags_of(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def edition(nb, which):
+    """One edition of a source notebook: the learner's drops the cells tagged solution (code and the
+    questionnaire's answers), the instructor's drops the exercise stubs, whose solutions follow them."""
+    if which not in EXPECTED_EXERCISE_STATUS:
+        raise PipelineError(f"unknown edition {which!r}; the editions are {', '.join(EXPECTED_EXERCISE_STATUS)}")
+    drop = SETTINGS["tags"]["solution"] if which == "learner" else SETTINGS["tags"]["exercise"]
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if drop not in tags_of(c)]
+    nb.metadata["foundations"] = {"edition": which}
+    return nb
+
+
+def write_edition_setup(notebooks_dir, folder):
+    """Copies notebooks/setup.dib into an edition folder with its relative way to src/ recomputed from
+    there, so the edition's notebooks run where they are. Does nothing when there is no setup.dib."""
+    source = Path(notebooks_dir) / SETUP_FILE
+    if not source.exists():
+        return
+    text = source.read_text(encoding="utf-8")
+    if SETUP_LIBRARY_PREFIX not in text:
+        raise PipelineError(f"{source} no longer names the library as {SETUP_LIBRARY_PREFIX}...; teach the pipeline its new spelling")
+    library = os.path.relpath(Path(notebooks_dir).resolve().parent / "src", Path(folder).resolve())
+    Path(folder, SETUP_FILE).write_text(text.replace(SETUP_LIBRARY_PREFIX, Path(library).as_posix() + "/"), encoding="utf-8")
+
+
+def exercise_results(nb):
+    """What each cell tagged check said: [{cell, exercise, status}] in order; exercise and status are
+    None when its output holds no exercise result."""
+    results = []
+    for number, cell in enumerate(code_cells(nb), 1):
+        if SETTINGS["tags"]["check"] not in tags_of(cell):
+            continue
+        match = EXERCISE_RESULT.search(json.dumps(cell.get("outputs", []), ensure_ascii=False))
+        results.append({"cell": number, "exercise": match.group(1) if match else None, "status": match.group(2) if match else None})
+    return results
+
+
+def exercise_problems(results, which):
+    """Checks that did not say what the edition expects: every one "correct" in the instructor's,
+    "not attempted yet" in the learner's."""
+    expected = EXPECTED_EXERCISE_STATUS[which]
+    return [f"code cell {r['cell']}: no exercise result in its output" if r["status"] is None
+            else f"code cell {r['cell']}: exercise {r['exercise']} says \"{r['status']}\" in the {EDITION_NAMES[which]}, expected \"{expected}\""
+            for r in results if r["status"] != expected]
 
 
 def notebooks_in_order(folder):
@@ -348,7 +415,8 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <style>
   body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46em; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
   ul.chapters {{ list-style: none; padding-left: 0; }}
-  ul.chapters li {{ margin: 0.4em 0; }}
+  ul.chapters li {{ margin: 0.6em 0; }}
+  .chapter {{ font-weight: 600; }}
   .pdf {{ font-size: 90%; color: #666; }}
   a {{ color: #1f5fa8; }}
 </style>
@@ -356,6 +424,10 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <body>
 <h1>Neural Nets from the Foundations, in C#</h1>
 <p>Handouts: each chapter run from top to bottom, with its charts. The files open from disk and need no network.</p>
+<p>Each chapter comes in two editions. The <b>learner's edition</b> has the exercises as placeholders, each check
+reporting "not attempted yet", and the questionnaire without answers. The <b>instructor's edition</b> has every
+exercise solved and checked, and the questionnaire's answers. The learner's notebooks to work in are in
+<code>build/editions/learner/</code>.</p>
 <ul class="chapters">
 {items}
 </ul>
@@ -365,75 +437,123 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 
 
 def write_index(chapters, target):
-    """chapters: (title, html file name, pdf file name or None) in course order."""
+    """chapters: (title, {edition: (html path, pdf path or None)}) in course order, paths relative to
+    the index."""
     items = []
-    for title, html_name, pdf_name in chapters:
-        item = f'  <li><a class="chapter" href="{html.escape(html_name)}">{html.escape(title)}</a>'
-        if pdf_name:
-            item += f' <span class="pdf">(<a href="{html.escape(pdf_name)}">PDF</a>)</span>'
-        items.append(item + "</li>")
+    for title, editions in chapters:
+        links = []
+        for which, (html_name, pdf_name) in editions.items():
+            link = f'<a class="{html.escape(which)}" href="{html.escape(html_name)}">{html.escape(EDITION_NAMES[which])}</a>'
+            if pdf_name:
+                link += f' <span class="pdf">(<a href="{html.escape(pdf_name)}">PDF</a>)</span>'
+            links.append(link)
+        items.append(f'  <li><span class="chapter">{html.escape(title)}</span><br>{" · ".join(links)}</li>')
     Path(target).write_text(INDEX_TEMPLATE.format(items="\n".join(items)), encoding="utf-8")
 
 
 
+def write_editions(notebooks_dir, editions_dir):
+    """Writes both editions of every notebook (not executed) with their setup.dib into
+    editions_dir/learner and editions_dir/instructor; returns {(notebook name, edition): path}."""
+    paths = {}
+    for which in SETTINGS["editions"]:
+        folder = Path(editions_dir) / which
+        folder.mkdir(parents=True, exist_ok=True)
+        write_edition_setup(notebooks_dir, folder)
+        for source in notebooks_in_order(notebooks_dir):
+            path = folder / source.name
+            nbformat.write(edition(nbformat.read(source, as_version=4), which), path)
+            paths[(source.name, which)] = path
+    return paths
+
+
 def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page=print_pdf):
-    """Executes, compares and exports every notebook into a staging folder, writes the report, and
-    swaps the staged executed/ and handouts/ folders in only when every notebook succeeded.
+    """Writes both editions of every notebook, executes (the instructor's twice, compared), checks
+    what the exercise checks said, exports each edition into a staging folder, writes the report, and
+    swaps the staged editions/, executed/ and handouts/ folders in only when everything succeeded.
     Returns the report."""
     out_dir = Path(out_dir)
     notebooks = notebooks_in_order(notebooks_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if execute_notebook is execute and not any((folder / ".config" / "dotnet-tools.json").exists() for folder in out_dir.resolve().parents):
+        # The kernelspec starts `dotnet interactive`, a local tool that dotnet finds from the kernel's
+        # working directory, the edition's folder under out_dir.
+        raise PipelineError(f"--out {out_dir} is outside the repository: the editions run from there, and the kernel "
+                            "(`dotnet interactive`, a local tool) is only found inside it; use a folder under the repository")
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    executed_dir, handouts_dir, second_dir = staging / SETTINGS["executedDir"], staging / SETTINGS["handoutsDir"], staging / "second"
-    for folder in (executed_dir, handouts_dir, second_dir):
+    swapped = (SETTINGS["editionsDir"], SETTINGS["executedDir"], SETTINGS["handoutsDir"])
+    editions_dir, executed_dir, handouts_dir, second_dir = (staging / name for name in (*swapped, "second"))
+    for folder in (editions_dir, executed_dir, handouts_dir, second_dir):
         folder.mkdir(parents=True)
     report = {"notebooks_dir": str(Path(notebooks_dir).resolve()), "executions": SETTINGS["executionsPerNotebook"],
-              "notebooks": [], "ok": False, "error": None}
+              "editions": SETTINGS["editions"], "notebooks": [], "ok": False, "error": None}
     if not notebooks:
         report["error"] = f"no notebooks in {notebooks_dir}"
     chapters = []
+    try:
+        edition_paths = write_editions(notebooks_dir, editions_dir)
+    except (PipelineError, OSError, ValueError) as error:
+        report["error"] = f"could not write the editions: {error}"
+        notebooks, edition_paths = [], {}
     for number, source in enumerate(notebooks, 1):
-        entry = {"name": source.name, "title": None, "seconds": [], "error": None, "differences": [],
-                 "charts": 0, "html": None, "pdf": None, "offline_problems": []}
-        report["notebooks"].append(entry)
-        try:
-            runs = []
-            for run in range(1, SETTINGS["executionsPerNotebook"] + 1):
-                print(f"pipeline: [{number}/{len(notebooks)}] executing {source.name} (run {run})", flush=True)
-                started = time.monotonic()
-                runs.append(execute_notebook(source, (executed_dir if run == 1 else second_dir) / source.name))
-                entry["seconds"].append(round(time.monotonic() - started, 1))
-            for later in runs[1:]:
-                entry["differences"] += compare(runs[0], later)
-            if entry["differences"]:
-                cells = ", ".join(str(d["cell"]) for d in entry["differences"])
-                print(f"pipeline:   the runs differ in code cell(s) {cells}", flush=True)
-            nb = runs[0]
-            entry["title"] = chapter_title(nb, source.stem)
-            html_path = handouts_dir / (source.stem + ".html")
-            text = export_html(prepare_for_export(nb), entry["title"], html_path)
-            entry["html"], entry["charts"] = html_path.name, chart_count(text)
-            entry["offline_problems"] = check_offline(text)
-            size = html_path.stat().st_size / 1e6
-            print(f"pipeline:   {html_path.name}: \"{entry['title']}\", {entry['charts']} chart(s), {size:.1f} MB", flush=True)
-            if pdf:
-                pdf_path = html_path.with_suffix(".pdf")
-                print_page(html_path, pdf_path)
-                entry["pdf"] = pdf_path.name
-                print(f"pipeline:   {pdf_path.name}: {pdf_path.stat().st_size / 1e6:.1f} MB", flush=True)
-            chapters.append((entry["title"], entry["html"], entry["pdf"]))
-        except PipelineError as error:
-            entry["error"] = str(error)
-            print(f"pipeline: FAILED: {error}", file=sys.stderr, flush=True)
-    problems = [n["name"] for n in report["notebooks"] if n["error"] or n["differences"] or n["offline_problems"]]
-    report["ok"] = bool(notebooks) and not problems
+        links = {}
+        title = source.stem
+        for which in SETTINGS["editions"]:
+            entry = {"name": source.name, "edition": which, "title": None, "seconds": [], "error": None, "differences": [],
+                     "charts": 0, "html": None, "pdf": None, "offline_problems": [], "exercises": [], "exercise_problems": []}
+            report["notebooks"].append(entry)
+            try:
+                runs = []
+                executions = SETTINGS["executionsPerNotebook"] if which == "instructor" else SETTINGS["learnerExecutions"]
+                for run in range(1, executions + 1):
+                    print(f"pipeline: [{number}/{len(notebooks)}] executing {source.name}, {EDITION_NAMES[which]} (run {run})", flush=True)
+                    started = time.monotonic()
+                    runs.append(execute_notebook(edition_paths[(source.name, which)], (executed_dir if run == 1 else second_dir) / which / source.name))
+                    entry["seconds"].append(round(time.monotonic() - started, 1))
+                for later in runs[1:]:
+                    entry["differences"] += compare(runs[0], later)
+                if entry["differences"]:
+                    cells = ", ".join(str(d["cell"]) for d in entry["differences"])
+                    print(f"pipeline:   the runs differ in code cell(s) {cells}", flush=True)
+                nb = runs[0]
+                entry["exercises"] = exercise_results(nb)
+                entry["exercise_problems"] = exercise_problems(entry["exercises"], which)
+                for problem in entry["exercise_problems"]:
+                    print(f"pipeline:   {problem}", flush=True)
+                entry["title"] = title = chapter_title(nb, source.stem)
+                (handouts_dir / which).mkdir(exist_ok=True)
+                html_path = handouts_dir / which / (source.stem + ".html")
+                text = export_html(prepare_for_export(nb), f"{entry['title']} ({EDITION_NAMES[which]})", html_path)
+                entry["html"], entry["charts"] = f"{which}/{html_path.name}", chart_count(text)
+                entry["offline_problems"] = check_offline(text)
+                size = html_path.stat().st_size / 1e6
+                print(f"pipeline:   {entry['html']}: \"{entry['title']}\", {entry['charts']} chart(s), "
+                      f"{len(entry['exercises'])} exercise check(s), {size:.1f} MB", flush=True)
+                if pdf:
+                    pdf_path = html_path.with_suffix(".pdf")
+                    print_page(html_path, pdf_path)
+                    entry["pdf"] = f"{which}/{pdf_path.name}"
+                    print(f"pipeline:   {entry['pdf']}: {pdf_path.stat().st_size / 1e6:.1f} MB", flush=True)
+                links[which] = (entry["html"], entry["pdf"])
+            except PipelineError as error:
+                entry["error"] = str(error)
+                print(f"pipeline: FAILED: {error}", file=sys.stderr, flush=True)
+        chapters.append((title, links))
+    problems = sorted({f"{n['name']} ({EDITION_NAMES[n['edition']]})" for n in report["notebooks"]
+                       if n["error"] or n["differences"] or n["offline_problems"] or n["exercise_problems"]})
+    report["ok"] = bool(notebooks) and not problems and not report["error"]
     if report["ok"]:
         write_index(chapters, handouts_dir / "index.html")
-        for name in (SETTINGS["executedDir"], SETTINGS["handoutsDir"]):
+        shutil.rmtree(second_dir)
+        for name in swapped:
             shutil.rmtree(out_dir / name, ignore_errors=True)
             (staging / name).rename(out_dir / name)
+        for which in SETTINGS["editions"]:
+            # The editions' way to src/ from where they now are.
+            write_edition_setup(notebooks_dir, out_dir / SETTINGS["editionsDir"] / which)
         shutil.rmtree(staging)
-        print(f"pipeline: wrote {len(chapters)} chapter(s) and {out_dir / SETTINGS['handoutsDir'] / 'index.html'}", flush=True)
+        print(f"pipeline: wrote {len(chapters)} chapter(s) in {len(SETTINGS['editions'])} editions and "
+              f"{out_dir / SETTINGS['handoutsDir'] / 'index.html'}", flush=True)
     else:
         kept = out_dir / "failed"
         shutil.rmtree(kept, ignore_errors=True)
@@ -451,11 +571,19 @@ def main(argv):
     build_command.add_argument("--notebooks", default=str(REPO / SETTINGS["notebooksDir"]))
     build_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"]))
     build_command.add_argument("--no-pdf", action="store_true")
+    editions_command = commands.add_parser("editions", help="write the learner's and the instructor's notebooks only (no kernel)")
+    editions_command.add_argument("--notebooks", default=str(REPO / SETTINGS["notebooksDir"]))
+    editions_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"] / SETTINGS["editionsDir"]))
     check_command = commands.add_parser("check", help="check exported pages for network use")
     check_command.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "build":
         return 0 if build(args.notebooks, args.out, pdf=not args.no_pdf)["ok"] else 1
+    if args.command == "editions":
+        paths = write_editions(args.notebooks, args.out)
+        for which in SETTINGS["editions"]:
+            print(f"pipeline: {EDITION_NAMES[which]}: {sum(1 for (_, w) in paths if w == which)} notebook(s) in {Path(args.out) / which}")
+        return 0
     failed = False
     for name in args.files:
         problems = check_offline(Path(name).read_text(encoding="utf-8"))

@@ -146,6 +146,67 @@ class MessageTests(unittest.TestCase):
             self.assertEqual(["01_one.ipynb", "02_two.ipynb", "10_ten.ipynb"], [p.name for p in pipeline.notebooks_in_order(folder)])
 
 
+class EditionTests(unittest.TestCase):
+    """One source, two editions: the learner's never holds a solution, the instructor's never a stub."""
+
+    SOURCE = notebook("# Chapter 9", ("#!import setup.dib", [], ["setup"]),
+                      "### Exercise 9.1: add",
+                      ("int Add(int a, int b) => throw new NotImplementedException();", [], ["exercise"]),
+                      ("int Add(int a, int b) => a + b;", [], ["solution"]),
+                      ("Chapter9.CheckAdd(Add)", [], ["check"]),
+                      "## Questionnaire\n1. Why?")
+    SOURCE.cells.append(nbformat.v4.new_markdown_cell("### Answers\n1. Because.", metadata={"tags": ["solution"]}))
+
+    def sources(self, nb):
+        return [c.source for c in nb.cells]
+
+    def test_the_learners_edition_keeps_the_stub_and_drops_every_solution(self):
+        learner = pipeline.edition(self.SOURCE, "learner")
+        self.assertIn("int Add(int a, int b) => throw new NotImplementedException();", self.sources(learner))
+        self.assertNotIn("int Add(int a, int b) => a + b;", self.sources(learner))
+        self.assertNotIn("### Answers\n1. Because.", self.sources(learner))
+        self.assertIn("Chapter9.CheckAdd(Add)", self.sources(learner))
+        self.assertEqual({"edition": "learner"}, learner.metadata["foundations"])
+
+    def test_the_instructors_edition_has_the_solutions_in_place_of_the_stubs(self):
+        instructor = pipeline.edition(self.SOURCE, "instructor")
+        self.assertNotIn("int Add(int a, int b) => throw new NotImplementedException();", self.sources(instructor))
+        self.assertIn("int Add(int a, int b) => a + b;", self.sources(instructor))
+        self.assertIn("### Answers\n1. Because.", self.sources(instructor))
+        self.assertEqual(len(self.SOURCE.cells) - 1, len(instructor.cells))
+        self.assertEqual(8, len(self.SOURCE.cells), "the source itself is left as it was")
+
+    def test_an_unknown_edition_is_refused(self):
+        with self.assertRaises(pipeline.PipelineError):
+            pipeline.edition(self.SOURCE, "student")
+
+    def test_check_results_are_read_from_text_or_html_and_judged_per_edition(self):
+        html = {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<div><strong>Exercise 9.1: correct</strong></div>"}}
+        nb = notebook(("a", [html], ["check"]), ("b", [result(3, "Exercise 9.2: not attempted yet\nReplace the placeholder")], ["check"]),
+                      ("c", [stream("Exercise 9.3: not right yet\n")], ["check"]), ("d", [], ["check"]), ("e", [html], []))
+        results = pipeline.exercise_results(nb)
+        self.assertEqual([("9.1", "correct"), ("9.2", "not attempted yet"), ("9.3", "not right yet"), (None, None)],
+                         [(r["exercise"], r["status"]) for r in results])
+        self.assertEqual([1, 2, 3, 4], [r["cell"] for r in results])
+        instructor = pipeline.exercise_problems(results, "instructor")
+        self.assertEqual(3, len(instructor))
+        self.assertIn('exercise 9.2 says "not attempted yet" in the instructor\'s edition, expected "correct"', instructor[0])
+        self.assertIn("code cell 4: no exercise result", instructor[2])
+        self.assertEqual(3, len(pipeline.exercise_problems(results, "learner")))
+
+    def test_an_edition_folder_gets_a_setup_with_its_own_way_to_the_library(self):
+        with tempfile.TemporaryDirectory() as folder:
+            notebooks = Path(folder, "notebooks")
+            notebooks.mkdir()
+            Path(notebooks, "setup.dib").write_text('#r "../src/Lib.dll"\nconst string L = "../src/bin";\n')
+            edition_folder = Path(folder, "build", "editions", "learner")
+            edition_folder.mkdir(parents=True)
+            pipeline.write_edition_setup(notebooks, edition_folder)
+            text = Path(edition_folder, "setup.dib").read_text()
+            self.assertEqual('#r "../../../src/Lib.dll"\nconst string L = "../../../src/bin";\n', text)
+            self.assertTrue(Path(edition_folder, "../../../src").resolve() == Path(folder, "src").resolve())
+
+
 class BuildTests(unittest.TestCase):
     """The build with a stand-in for the kernel: the report, and the swap that keeps good handouts."""
 
@@ -154,58 +215,91 @@ class BuildTests(unittest.TestCase):
         self.notebooks = self.folder / "notebooks"
         self.notebooks.mkdir()
         for name, text in (("01_a.ipynb", "one"), ("02_b.ipynb", "two")):
-            nbformat.write(notebook(f"# Chapter {text}", (f"Console.WriteLine(\"{text}\");", [], [])), self.notebooks / name)
+            nb = notebook(f"# Chapter {text}", (f"Console.WriteLine(\"{text}\");", [], []),
+                          ("throw new NotImplementedException();", [], ["exercise"]), ("Solve();", [], ["solution"]), ("Check()", [], ["check"]))
+            nbformat.write(nb, self.notebooks / name)
+        Path(self.notebooks, "setup.dib").write_text('#r "../src/Foundations.dll"\n')
         self.out = self.folder / "build"
 
     def tearDown(self):
         import shutil
         shutil.rmtree(self.folder)
 
-    def fake_kernel(self, fail=None, vary=None):
+    def fake_kernel(self, fail=None, vary=None, wrong=None):
+        """Runs a notebook by writing its first code cell's source as its output, and for a check the
+        status its edition expects (or the other one for the notebook named by wrong)."""
         runs = {}
 
         def execute(source, target):
             nb = nbformat.read(source, as_version=4)
-            runs[source.name] = runs.get(source.name, 0) + 1
+            which = nb.metadata["foundations"]["edition"]
+            key = (source.name, which)
+            runs[key] = runs.get(key, 0) + 1
             if source.name == fail:
                 raise pipeline.PipelineError(f"{source.name}: code cell 1 failed")
-            text = nb.cells[1].source + (f" run {runs[source.name]}" if source.name == vary else "")
+            self.assertTrue(Path(source.parent, "setup.dib").exists(), "each edition folder has its setup.dib")
+            text = nb.cells[1].source + (f" run {runs[key]}" if source.name == vary else "")
             nb.cells[1].outputs = [nbformat.from_dict(stream(text + "\n"))]
+            status = pipeline.EXPECTED_EXERCISE_STATUS[which if source.name != wrong else ("learner" if which == "instructor" else "instructor")]
+            for cell in nb.cells:
+                if "check" in cell.metadata.get("tags", []):
+                    cell.outputs = [nbformat.from_dict(stream(f"Exercise 1.1: {status}\n"))]
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, target)
             return nb
+        execute.runs = runs
         return execute
 
     def build(self, **kernel):
-        return pipeline.build(self.notebooks, self.out, pdf=False, execute_notebook=self.fake_kernel(**kernel))
+        self.kernel = self.fake_kernel(**kernel)
+        return pipeline.build(self.notebooks, self.out, pdf=False, execute_notebook=self.kernel)
 
-    def test_a_clean_build_writes_handouts_index_and_report(self):
+    def test_a_clean_build_writes_both_editions_handouts_index_and_report(self):
         report = self.build()
-        self.assertTrue(report["ok"])
-        self.assertEqual(["01_a.ipynb", "02_b.ipynb"], [n["name"] for n in report["notebooks"]])
-        self.assertEqual(2, len(report["notebooks"][0]["seconds"]))
-        self.assertTrue((self.out / "handouts" / "01_a.html").exists())
-        self.assertTrue((self.out / "executed" / "02_b.ipynb").exists())
-        self.assertIn("01_a.html", (self.out / "handouts" / "index.html").read_text())
+        self.assertTrue(report["ok"], report)
+        self.assertEqual([("01_a.ipynb", "learner"), ("01_a.ipynb", "instructor"), ("02_b.ipynb", "learner"), ("02_b.ipynb", "instructor")],
+                         [(n["name"], n["edition"]) for n in report["notebooks"]])
+        self.assertEqual([1, 2, 1, 2], [len(n["seconds"]) for n in report["notebooks"]], "the learner's edition runs once, the instructor's twice")
+        self.assertEqual({("01_a.ipynb", "learner"): 1, ("01_a.ipynb", "instructor"): 2, ("02_b.ipynb", "learner"): 1, ("02_b.ipynb", "instructor"): 2}, self.kernel.runs)
+        for which in ("learner", "instructor"):
+            self.assertTrue((self.out / "handouts" / which / "01_a.html").exists())
+            self.assertTrue((self.out / "executed" / which / "02_b.ipynb").exists())
+            self.assertEqual('#r "../../../src/Foundations.dll"\n', (self.out / "editions" / which / "setup.dib").read_text(),
+                             "after the swap the editions' setup.dib points at src/ from build/editions/<edition>")
+        learner = nbformat.read(self.out / "editions" / "learner" / "01_a.ipynb", as_version=4)
+        self.assertNotIn("Solve();", [c.source for c in learner.cells])
+        index = (self.out / "handouts" / "index.html").read_text()
+        self.assertIn('href="learner/01_a.html"', index)
+        self.assertIn('href="instructor/02_b.html"', index)
+        self.assertEqual([{"cell": 3, "exercise": "1.1", "status": "correct"}], report["notebooks"][1]["exercises"])
         self.assertEqual(report, json.loads((self.out / pipeline.SETTINGS["report"]).read_text()))
-        self.assertEqual(sorted(["handouts", "executed", pipeline.SETTINGS["report"]]), sorted(p.name for p in self.out.iterdir()))
+        self.assertEqual(sorted(["handouts", "executed", "editions", pipeline.SETTINGS["report"]]), sorted(p.name for p in self.out.iterdir()))
         self.assertFalse(any(p.name.startswith(".staging") for p in self.out.iterdir()))
 
     def test_a_failing_notebook_keeps_the_previous_handouts_and_is_reported(self):
         self.build()
-        before = (self.out / "handouts" / "01_a.html").read_text()
+        before = (self.out / "handouts" / "learner" / "01_a.html").read_text()
         report = self.build(fail="02_b.ipynb")
         self.assertFalse(report["ok"])
-        self.assertIn("code cell 1 failed", report["notebooks"][1]["error"])
+        self.assertIn("code cell 1 failed", report["notebooks"][2]["error"])
         self.assertIsNone(report["notebooks"][0]["error"])
-        self.assertEqual(before, (self.out / "handouts" / "01_a.html").read_text())
-        self.assertTrue((self.out / "handouts" / "02_b.html").exists(), "the previous good handout of the failing chapter stays")
+        self.assertEqual(before, (self.out / "handouts" / "learner" / "01_a.html").read_text())
+        self.assertTrue((self.out / "handouts" / "instructor" / "02_b.html").exists(), "the previous good handout of the failing chapter stays")
         self.assertTrue((self.out / "failed").is_dir())
+
+    def test_a_check_that_says_the_wrong_thing_for_its_edition_fails_the_build(self):
+        report = self.build(wrong="02_b.ipynb")
+        self.assertFalse(report["ok"])
+        self.assertEqual([], report["notebooks"][0]["exercise_problems"])
+        self.assertIn('says "correct" in the learner\'s edition, expected "not attempted yet"', report["notebooks"][2]["exercise_problems"][0])
+        self.assertIn('says "not attempted yet" in the instructor\'s edition, expected "correct"', report["notebooks"][3]["exercise_problems"][0])
+        self.assertIn("02_b.ipynb (learner's edition)", report["error"])
+        self.assertFalse((self.out / "handouts").exists())
 
     def test_runs_that_differ_fail_the_build_and_name_the_cell(self):
         report = self.build(vary="01_a.ipynb")
         self.assertFalse(report["ok"])
-        [difference] = report["notebooks"][0]["differences"]
+        [difference] = report["notebooks"][1]["differences"]
         self.assertEqual(1, difference["cell"])
         self.assertIn("run 2", difference["diff"])
         self.assertFalse((self.out / "handouts").exists())

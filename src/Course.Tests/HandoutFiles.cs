@@ -21,7 +21,7 @@ public static class HandoutFiles
     /// <summary>Stands in for the handout names when there are none, so the theories fail instead of vanishing.</summary>
     public const string Missing = "(no handouts: run .ci/handouts)";
 
-    /// <summary>The handout file names (chapter.html) in course order, as the pipeline's report lists them; <see cref="Missing"/> alone when none were built.</summary>
+    /// <summary>The handout file names (edition/chapter.html) in course order, as the pipeline's report lists them; <see cref="Missing"/> alone when none were built.</summary>
     public static TheoryData<string> Names()
     {
         var data = new TheoryData<string>();
@@ -41,9 +41,9 @@ public static class HandoutFiles
         return path;
     }
 
-    /// <summary>The handout names the notebooks should give, in the course order of the pipeline's report.</summary>
+    /// <summary>The handouts the notebooks should give, edition/chapter.html, in the course order of the pipeline's report.</summary>
     public static IReadOnlyList<string> ExpectedNames() =>
-        PipelineReport.Require().Notebooks.Select(n => Path.ChangeExtension(n.Name, ".html")).ToList();
+        PipelineReport.Require().Notebooks.Select(n => $"{n.Edition}/{Path.ChangeExtension(n.Name, ".html")}").ToList();
 
     /// <summary>How many chart outputs the executed notebook behind a handout has; null when it is not there.</summary>
     public static int? ChartOutputsInExecutedNotebook(string handoutName)

@@ -152,7 +152,7 @@ public sealed partial class HandoutTests(HandoutBrowser browser) : IClassFixture
         return (process.ExitCode, output.Result + error.Result);
     }
 
-    [GeneratedRegex("<a class=\"chapter\" href=\"([^\"]+)\"")]
+    [GeneratedRegex("<a class=\"(?:learner|instructor)\" href=\"([^\"]+)\"")]
     private static partial Regex ChapterLink();
 
     [GeneratedRegex("<a [^>]*href=\"([^\"]+)\"")]

@@ -306,7 +306,7 @@ public static partial class NotebookRules
     [GeneratedRegex(@"^(```|~~~).*?^(```|~~~)", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex FencedBlock();
 
-    [GeneratedRegex(@"\b(Questions?|Exercises?)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(Questions?|Exercises?|Questionnaire|Answers)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionsHeading();
 
     [GeneratedRegex(@"^(?<n>\d{2})_[a-z0-9]+(_[a-z0-9]+)*\.ipynb$")]

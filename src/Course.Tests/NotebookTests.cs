@@ -1,14 +1,26 @@
 namespace Course.Tests;
 
 /// <summary>
-/// Every notebook ran top to bottom with the real .NET kernel, twice, with no cell error and with
-/// byte-identical outputs outside cells tagged timing. The runs are the pipeline's
-/// (.ci/pipeline/pipeline.py, called by .ci/handouts); these tests read its report.
+/// Both editions of every notebook ran top to bottom with the real .NET kernel with no cell error, the
+/// instructor's twice with byte-identical outputs outside cells tagged timing. The runs are the
+/// pipeline's (.ci/pipeline/pipeline.py, called by .ci/handouts); these tests read its report.
 /// </summary>
 public sealed class NotebookTests
 {
     /// <summary>Stands in for the notebook names when notebooks/ has none, so the theories fail instead of vanishing.</summary>
     public const string Missing = "(no notebooks in notebooks/)";
+
+    /// <summary>Each notebook with each edition.</summary>
+    public static TheoryData<string, string> NotebookEditions()
+    {
+        var data = new TheoryData<string, string>();
+        var names = Repo.NotebookNames();
+        if (names.Count == 0) data.Add(Missing, PipelineSettings.Instructor);
+        foreach (var name in names)
+            foreach (var edition in PipelineSettings.Editions)
+                data.Add(name, edition);
+        return data;
+    }
 
     public static TheoryData<string> Notebooks()
     {
@@ -31,18 +43,19 @@ public sealed class NotebookTests
     public void Pipeline_RanEveryNotebookInTheFolder()
     {
         var report = PipelineReport.Require();
-        Assert.Equal(Repo.NotebookNames(), report.Notebooks.Select(n => n.Name).Order(StringComparer.Ordinal));
+        foreach (var edition in PipelineSettings.Editions)
+            Assert.Equal(Repo.NotebookNames(), report.Notebooks.Where(n => n.Edition == edition).Select(n => n.Name).Order(StringComparer.Ordinal));
         Assert.True(report.Ok, $"the pipeline failed: {report.Error}");
     }
 
     [Theory]
-    [MemberData(nameof(Notebooks))]
-    public void Notebook_RunsWithoutErrors(string notebook)
+    [MemberData(nameof(NotebookEditions))]
+    public void Notebook_RunsWithoutErrors(string notebook, string edition)
     {
         Assert.NotEqual(Missing, notebook);
-        var entry = PipelineReport.Require().Of(notebook);
-        Assert.True(entry.Error is null, $"{notebook} did not run cleanly:\n{entry.Error}");
-        Assert.Equal(PipelineSettings.Executions, entry.Seconds.Count);
+        var entry = PipelineReport.Require().Of(notebook, edition);
+        Assert.True(entry.Error is null, $"the {edition}'s edition of {notebook} did not run cleanly:\n{entry.Error}");
+        Assert.Equal(PipelineSettings.ExecutionsOf(edition), entry.Seconds.Count);
     }
 
     [Theory]
@@ -59,17 +72,18 @@ public sealed class NotebookTests
     }
 
     [Theory]
-    [MemberData(nameof(Notebooks))]
-    public void Notebook_ExecutedCopyIsFromThisVersion(string notebook)
+    [MemberData(nameof(NotebookEditions))]
+    public void Notebook_ExecutedCopyIsFromThisVersion(string notebook, string edition)
     {
         // The executed copy carries the sources it ran; a notebook edited after the build would make the
-        // report describe another notebook.
+        // report describe another notebook. Each edition leaves out one kind of tagged cell.
         Assert.NotEqual(Missing, notebook);
-        var executedPath = Path.Combine(PipelineSettings.ExecutedDirectory, notebook);
+        var executedPath = Path.Combine(PipelineSettings.ExecutedDirectory, edition, notebook);
         Assert.True(File.Exists(executedPath), $"{Path.GetRelativePath(Repo.Root, executedPath)} is missing: run .ci/handouts.");
-        var sources = NotebookDocument.Load(Path.Combine(Repo.Notebooks, notebook)).CodeCells.Select(c => c.Source);
+        var left = edition == PipelineSettings.Learner ? ExerciseRules.SolutionTag : ExerciseRules.ExerciseTag;
+        var sources = NotebookDocument.Load(Path.Combine(Repo.Notebooks, notebook)).CodeCells.Where(c => !c.Tags.Contains(left)).Select(c => c.Source);
         var executed = NotebookDocument.Load(executedPath).CodeCells.Select(c => c.Source);
-        Assert.True(sources.SequenceEqual(executed), $"{notebook} changed after the pipeline last ran it: run .ci/handouts again.");
+        Assert.True(sources.SequenceEqual(executed), $"{notebook} changed after the pipeline last ran it (or its {edition}'s edition is not the notebook without the cells tagged {left}): run .ci/handouts again.");
     }
 
     [Fact]
@@ -77,9 +91,10 @@ public sealed class NotebookTests
     {
         const string json = """
             {"ok": false, "error": "problems in 01_a.ipynb", "notebooks": [
-              {"name": "01_a.ipynb", "error": null, "seconds": [3.1, 2.9], "charts": 2, "html": "01_a.html", "pdf": null,
-               "offline_problems": [], "differences": [{"cell": 4, "first_line": "Tensor.Randn(2)", "diff": "-0.1\n+0.2"}]},
-              {"name": "02_b.ipynb", "error": "02_b.ipynb: code cell 3 (`Check.That(false)`) failed", "seconds": [1.0],
+              {"name": "01_a.ipynb", "edition": "instructor", "error": null, "seconds": [3.1, 2.9], "charts": 2, "html": "instructor/01_a.html", "pdf": null,
+               "offline_problems": [], "differences": [{"cell": 4, "first_line": "Tensor.Randn(2)", "diff": "-0.1\n+0.2"}],
+               "exercises": [{"cell": 9, "exercise": "1.1", "status": "correct"}, {"cell": 12, "exercise": null, "status": null}], "exercise_problems": ["code cell 12: no exercise result in its output"]},
+              {"name": "02_b.ipynb", "edition": "instructor", "error": "02_b.ipynb: code cell 3 (`Check.That(false)`) failed", "seconds": [1.0],
                "charts": 0, "html": null, "pdf": null, "offline_problems": [], "differences": []}]}
             """;
         var report = PipelineReport.Parse(json);
@@ -89,5 +104,8 @@ public sealed class NotebookTests
         Assert.Equal([3.1, 2.9], first.Seconds);
         Assert.Contains("code cell 4 (`Tensor.Randn(2)`)", Assert.Single(first.Differences), StringComparison.Ordinal);
         Assert.Contains("code cell 3", report.Of("02_b.ipynb").Error, StringComparison.Ordinal);
+        Assert.Equal([new ExerciseCheck(9, "1.1", "correct"), new ExerciseCheck(12, null, null)], first.Exercises);
+        Assert.Contains("code cell 12", Assert.Single(first.ExerciseProblems), StringComparison.Ordinal);
+        Assert.Empty(report.Of("02_b.ipynb").Exercises);
     }
 }

@@ -18,7 +18,22 @@ public static class PipelineSettings
     public static string KernelHttpPortRange => Text("kernelHttpPortRange");
     public static string TimingTag => Settings.Value["tags"]!["timing"]!.GetValue<string>();
     public static string SetupTag => Settings.Value["tags"]!["setup"]!.GetValue<string>();
+    public static string Tag(string name) => Settings.Value["tags"]![name]!.GetValue<string>();
+
+    /// <summary>How often the instructor's edition of each notebook runs (its runs are compared).</summary>
     public static int Executions => Settings.Value["executionsPerNotebook"]!.GetValue<int>();
+
+    /// <summary>How often the learner's edition of each notebook runs.</summary>
+    public static int LearnerExecutions => Settings.Value["learnerExecutions"]!.GetValue<int>();
+
+    public const string Learner = "learner";
+    public const string Instructor = "instructor";
+
+    /// <summary>The editions every notebook is built in, as the pipeline names them.</summary>
+    public static IReadOnlyList<string> Editions => Settings.Value["editions"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+
+    /// <summary>The executions an edition gets.</summary>
+    public static int ExecutionsOf(string edition) => edition == Instructor ? Executions : LearnerExecutions;
     public static string ChromiumPath => Settings.Value["chromium"]!["path"]!.GetValue<string>();
     public static IReadOnlyList<string> ChromiumFlags => Settings.Value["chromium"]!["flags"]!.AsArray().Select(f => f!.GetValue<string>()).ToList();
 
@@ -32,12 +47,17 @@ public static class PipelineSettings
     public static string Script => Repo.PathOf(".ci", "pipeline", "pipeline.py");
     public static string BuildDirectory => Repo.PathOf(Text("buildDir"));
     public static string ExecutedDirectory => Path.Combine(BuildDirectory, Text("executedDir"));
+    public static string EditionsDirectory => Path.Combine(BuildDirectory, Text("editionsDir"));
     public static string HandoutsDirectory => Path.Combine(BuildDirectory, Text("handoutsDir"));
     public static string ReportPath => Path.Combine(BuildDirectory, Text("report"));
 }
 
-/// <summary>One notebook's entry in the pipeline's report.</summary>
-public sealed record PipelineNotebook(string Name, string? Error, IReadOnlyList<string> Differences, IReadOnlyList<double> Seconds, int Charts, string? Html, string? Pdf, IReadOnlyList<string> OfflineProblems);
+/// <summary>What one check cell said when its edition ran: the exercise's number and status ("correct", "not attempted yet", "not right yet"), null when it said neither.</summary>
+public sealed record ExerciseCheck(int Cell, string? Exercise, string? Status);
+
+/// <summary>One edition of one notebook in the pipeline's report; Html and Pdf are relative to the handouts folder.</summary>
+public sealed record PipelineNotebook(string Name, string Edition, string? Error, IReadOnlyList<string> Differences, IReadOnlyList<double> Seconds, int Charts,
+    string? Html, string? Pdf, IReadOnlyList<string> OfflineProblems, IReadOnlyList<ExerciseCheck> Exercises, IReadOnlyList<string> ExerciseProblems);
 
 /// <summary>
 /// What .ci/pipeline/pipeline.py recorded when it last ran (build/pipeline-report.json): each notebook's
@@ -56,10 +76,12 @@ public sealed record PipelineReport(bool Ok, string? Error, IReadOnlyList<Pipeli
         return report!;
     }
 
-    public PipelineNotebook Of(string notebook)
+    /// <summary>The entry of one edition of a notebook (the instructor's, the fuller one, unless asked).</summary>
+    public PipelineNotebook Of(string notebook, string edition = PipelineSettings.Instructor)
     {
-        var entry = Notebooks.FirstOrDefault(n => n.Name == notebook);
-        Assert.True(entry is not null, $"the pipeline's report has no entry for {notebook} (it ran {string.Join(", ", Notebooks.Select(n => n.Name))}): run .ci/handouts again");
+        var entry = Notebooks.FirstOrDefault(n => n.Name == notebook && n.Edition == edition);
+        Assert.True(entry is not null, $"the pipeline's report has no entry for the {edition}'s edition of {notebook} (it ran "
+            + $"{string.Join(", ", Notebooks.Select(n => $"{n.Name} ({n.Edition})"))}): run .ci/handouts again");
         return entry!;
     }
 
@@ -71,13 +93,16 @@ public sealed record PipelineReport(bool Ok, string? Error, IReadOnlyList<Pipeli
             $"code cell {d["cell"]} (`{d["first_line"]?.GetValue<string>()}`):\n{d["diff"]?.GetValue<string>()}";
         var notebooks = root["notebooks"]!.AsArray().Select(n => new PipelineNotebook(
             n!["name"]!.GetValue<string>(),
+            n["edition"]?.GetValue<string>() ?? "(none)",
             n["error"]?.GetValue<string>(),
             Strings(n["differences"]),
             n["seconds"]?.AsArray().Select(s => s!.GetValue<double>()).ToList() ?? [],
             n["charts"]?.GetValue<int>() ?? 0,
             n["html"]?.GetValue<string>(),
             n["pdf"]?.GetValue<string>(),
-            Strings(n["offline_problems"]))).ToList();
+            Strings(n["offline_problems"]),
+            n["exercises"]?.AsArray().Select(e => new ExerciseCheck(e!["cell"]!.GetValue<int>(), e["exercise"]?.GetValue<string>(), e["status"]?.GetValue<string>())).ToList() ?? [],
+            Strings(n["exercise_problems"]))).ToList();
         return new PipelineReport(root["ok"]!.GetValue<bool>(), root["error"]?.GetValue<string>(), notebooks);
     }
 }
