@@ -13,6 +13,32 @@ namespace Foundations;
 /// </remarks>
 public static class Fixtures
 {
+    /// <summary>Where the fixture files live, relative to the repository's root.</summary>
+    public static readonly string RelativeDirectory = Path.Combine("src", "Foundations.Tests", "Fixtures");
+
+    /// <summary>
+    /// The path of the fixture file <paramref name="name"/> (e.g. "lin_relu_lin_mse.json"), looked for in
+    /// <see cref="RelativeDirectory"/> below the working directory and each of its parents, so a notebook
+    /// finds it from whichever folder of the repository it runs in.
+    /// </summary>
+    public static string Find(string name) => Find(name, Directory.GetCurrentDirectory());
+
+    /// <summary>As <see cref="Find(string)"/>, starting from <paramref name="start"/> instead of the working directory.</summary>
+    public static string Find(string name, string start)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(start);
+        if (name.Length == 0 || Path.GetFileName(name) != name)
+            throw new ArgumentException($"Fixtures.Find: give a file name such as \"lin_relu_lin_mse.json\", not '{name}'.", nameof(name));
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, RelativeDirectory, name);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new FileNotFoundException($"Fixtures.Find: no '{Path.Combine(RelativeDirectory, name)}' below '{start}' or any of its parents.", name);
+    }
+
     /// <summary>Every tensor in the file's <c>tensors</c> object, by name (e.g. "w1.grad").</summary>
     public static IReadOnlyDictionary<string, Tensor> Load(string path)
     {
