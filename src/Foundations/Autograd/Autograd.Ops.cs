@@ -1,35 +1,37 @@
 namespace Foundations;
 
 // The differentiable operations: each forward is the tensor's own method, and its backward rule
-// follows on the next lines. g is dL/dout; SumTo undoes broadcasting.
+// follows on the next lines. g is dL/dout; SumTo undoes broadcasting. A rule computes a gradient only
+// for an input that requires one: the data x in x @ W needs none, and dL/dx would cost as much as the
+// forward product.
 public static partial class Autograd
 {
     /// <summary>out = a + b (broadcasting).  dL/da = g,  dL/db = g, each summed back to its input's shape.</summary>
     public static Tensor Add(Tensor a, Tensor b)
     {
         CheckNotNull(a, b, "Autograd.Add");
-        return Record(a.Add(b), "Add", [a, b], [], g => [SumTo(g, a.shape), SumTo(g, b.shape)]);
+        return Record(a.Add(b), "Add", [a, b], [], g => [a.RequiresGrad ? SumTo(g, a.shape) : null, b.RequiresGrad ? SumTo(g, b.shape) : null]);
     }
 
     /// <summary>out = a - b (broadcasting).  dL/da = g,  dL/db = -g.</summary>
     public static Tensor Sub(Tensor a, Tensor b)
     {
         CheckNotNull(a, b, "Autograd.Sub");
-        return Record(a.Sub(b), "Sub", [a, b], [], g => [SumTo(g, a.shape), SumTo(g.Neg(), b.shape)]);
+        return Record(a.Sub(b), "Sub", [a, b], [], g => [a.RequiresGrad ? SumTo(g, a.shape) : null, b.RequiresGrad ? SumTo(g.Neg(), b.shape) : null]);
     }
 
     /// <summary>out = a * b (broadcasting).  dL/da = g * b,  dL/db = g * a.</summary>
     public static Tensor Mul(Tensor a, Tensor b)
     {
         CheckNotNull(a, b, "Autograd.Mul");
-        return Record(a.Mul(b), "Mul", [a, b], [a, b], g => [SumTo(g.Mul(b), a.shape), SumTo(g.Mul(a), b.shape)]);
+        return Record(a.Mul(b), "Mul", [a, b], [a, b], g => [a.RequiresGrad ? SumTo(g.Mul(b), a.shape) : null, b.RequiresGrad ? SumTo(g.Mul(a), b.shape) : null]);
     }
 
     /// <summary>out = a / b (broadcasting).  dL/da = g / b,  dL/db = -g * a / b².</summary>
     public static Tensor Div(Tensor a, Tensor b)
     {
         CheckNotNull(a, b, "Autograd.Div");
-        return Record(a.Div(b), "Div", [a, b], [a, b], g => [SumTo(g.Div(b), a.shape), SumTo(g.Mul(a).Div(b.Mul(b)).Neg(), b.shape)]);
+        return Record(a.Div(b), "Div", [a, b], [a, b], g => [a.RequiresGrad ? SumTo(g.Div(b), a.shape) : null, b.RequiresGrad ? SumTo(g.Mul(a).Div(b.Mul(b)).Neg(), b.shape) : null]);
     }
 
     /// <summary>out = -a.  dL/da = -g.</summary>
@@ -43,7 +45,7 @@ public static partial class Autograd
     public static Tensor MatMul(Tensor a, Tensor b)
     {
         CheckNotNull(a, b, "Autograd.MatMul");
-        return Record(a.MatMul(b), "MatMul", [a, b], [a, b], g => [g.MatMul(b.T()), a.T().MatMul(g)]);
+        return Record(a.MatMul(b), "MatMul", [a, b], [a, b], g => [a.RequiresGrad ? g.MatMul(b.T()) : null, b.RequiresGrad ? a.T().MatMul(g) : null]);
     }
 
     /// <summary>out = max(a, 0) (PyTorch's <c>relu</c>, <c>clamp_min(0)</c>).  dL/da = g where a &gt; 0, else 0.</summary>

@@ -1,0 +1,84 @@
+namespace Foundations.Tests;
+
+/// <summary>
+/// The engine hands a leaf a gradient it made without copying it, and adds a second share into the
+/// first in place; neither may leave two tensors sharing elements, and an input that needs no gradient
+/// gets none (nor its cost).
+/// </summary>
+public sealed class AutogradSharingTests
+{
+    private static Tensor Values(params int[] shape)
+    {
+        var g = new Generator(7);
+        return g.Normal(shape);
+    }
+
+    [Fact]
+    public void TwoLeavesFedTheSameGradient_GetTheirOwnCopies()
+    {
+        var a = Values(3, 2).RequireGrad();
+        var b = Values(3, 2).RequireGrad();
+
+        Autograd.Sum(Autograd.Add(a, b)).Backward();
+        a.Grad!.AddInPlace(Tensor.Ones(3, 2));
+
+        Assert.Equal(Enumerable.Repeat(2f, 6), a.Grad.ToArray());
+        Assert.Equal(Enumerable.Repeat(1f, 6), b.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void ALeafReadTwice_GetsBothShares_AndTheyStayItsOwn()
+    {
+        var w = Values(4, 3).RequireGrad();
+        var x = Values(2, 4);
+        // w is read by two products; the shares are added, the first one in place.
+        var loss = Autograd.Sum(Autograd.Add(Autograd.MatMul(x, w), Autograd.MatMul(x, w)));
+
+        loss.Backward();
+
+        var expected = x.T().MatMul(Tensor.Ones(2, 3)).Mul(Tensor.Scalar(2f));
+        Check.TestClose(w.Grad!, expected, what: "dL/dw for w used twice");
+    }
+
+    [Fact]
+    public void TheRootsGivenGradient_IsNotKeptByALeaf()
+    {
+        var a = Values(2, 2).RequireGrad();
+        var seed = Tensor.Ones(2, 2);
+
+        a.Backward(seed);
+        seed.AddInPlace(Tensor.Ones(2, 2));
+
+        Assert.Equal(Enumerable.Repeat(1f, 4), a.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void TheDataOfAProduct_GetsNoGradient_AndTheWeightsGetTheirs()
+    {
+        var x = Values(5, 4);
+        var w = Values(4, 3).RequireGrad();
+        var y = Autograd.MatMul(x, w);
+
+        // The rule itself returns nothing for x: dL/dx would cost a product as large as the forward one.
+        var shares = y.GradFn!.Apply(Tensor.Ones(5, 3), retainGraph: true);
+        Assert.Null(shares[0]);
+        Assert.NotNull(shares[1]);
+
+        Autograd.Sum(y).Backward();
+        Assert.Null(x.Grad);
+        Check.TestClose(w.Grad!, x.T().MatMul(Tensor.Ones(5, 3)), what: "dL/dw");
+    }
+
+    [Fact]
+    public void GradientsAccumulateAcrossTwoBackwardPasses_WithoutAliasing()
+    {
+        var w = Values(4, 3).RequireGrad();
+        var x = Values(2, 4);
+
+        Autograd.Sum(Autograd.MatMul(x, w)).Backward();
+        var first = w.Grad!.Clone();
+        Autograd.Sum(Autograd.MatMul(x, w)).Backward();
+
+        Check.TestClose(w.Grad!, first.Mul(Tensor.Scalar(2f)), what: "two passes add up");
+    }
+}
