@@ -1,0 +1,298 @@
+namespace Foundations.Exercises;
+
+/// <summary>
+/// The checks of chapter 7's exercises (automatic differentiation): the order a backward pass needs,
+/// the gradient of a tensor read twice, an operation with its own backward rule, and softmax,
+/// cross-entropy and its gradient written by hand. Cases come from a private <see cref="Generator"/>,
+/// so a check never moves the notebook's shared random numbers.
+/// </summary>
+public static class Chapter7
+{
+    private const string OverflowHint =
+        "exp overflows float32 above about 88.7 (and gives 0 below about -103): subtract each row's largest logit from the row before exponentiating; the softmax does not change";
+
+    /// <summary>Exercise 7.1: an order of a graph's nodes, given as edges, in which every node comes after all of its inputs.</summary>
+    public static ExerciseResult CheckTopologicalOrder(Func<int, (int From, int To)[], int[]>? topologicalOrder) =>
+        Exercise.Run("7.1", () =>
+        {
+            var order = Exercise.Given(topologicalOrder, "TopologicalOrder");
+            foreach (var (name, count, edges) in GraphCases())
+            {
+                var given = ((int From, int To)[])edges.Clone();
+                var result = order(count, given);
+                string where = $"{name} ({count} node{(count == 1 ? "" : "s")}; edges {EdgesText(edges)})";
+                Exercise.Expect(given.AsSpan().SequenceEqual(edges), $"{where}: your function changed the edges array it was given.",
+                    "build your own lists from the edges and leave the argument as it was");
+                CheckOrder(where, count, edges, result);
+            }
+        });
+
+    private static void CheckOrder(string where, int count, (int From, int To)[] edges, int[]? result)
+    {
+        if (result is null)
+        {
+            Exercise.Fail($"{where}: expected an order of the nodes, got null.");
+            return;
+        }
+        var position = Enumerable.Repeat(-1, count).ToArray();
+        for (int k = 0; k < result.Length; k++)
+        {
+            int node = result[k];
+            if (node < 0 || node >= count)
+                Exercise.Fail($"{where}: your order {Exercise.Show(result)} contains {node}, which is not a node (they are numbered 0 to {count - 1}).");
+            if (position[node] >= 0)
+                Exercise.Fail($"{where}: your order {Exercise.Show(result)} lists node {node} twice.",
+                    "a node read by two operations is reached twice: remember which nodes you have already placed");
+            position[node] = k;
+        }
+        int missing = Array.IndexOf(position, -1);
+        if (missing >= 0)
+            Exercise.Fail($"{where}: your order {Exercise.Show(result)} has {result.Length} of the {count} nodes; node {missing} is missing.",
+                "list every node exactly once, including nodes that no edge touches and nodes the last node was not computed from");
+        var backwards = edges.Where(e => position[e.From] > position[e.To]).ToList();
+        if (backwards.Count == 0) return;
+        string hint = result.SequenceEqual(Enumerable.Range(0, count))
+            ? "here the node numbers do not follow the order of computation: follow the edges, not the numbers"
+            : backwards.Count == edges.Length
+                ? "every edge points backwards in your order: that is the order Backward walks (outputs first), while the task asks for inputs first"
+                : "a node may be placed only after all of its inputs have been";
+        Exercise.Fail($"{where}: your order {Exercise.Show(result)} lists node {backwards[0].To} before its input {backwards[0].From}.", hint);
+    }
+
+    // Edge (u, v): v was computed from u. Each case breaks a different shortcut.
+    private static IEnumerable<(string Name, int Count, (int From, int To)[] Edges)> GraphCases()
+    {
+        yield return ("the chapter's y = relu(x·w + b)·x, numbered x, w, b, x·w, +b, relu, y", 7,
+            [(0, 3), (1, 3), (3, 4), (2, 4), (4, 5), (5, 6), (0, 6)]);
+        yield return ("a chain numbered from its end", 5, [(4, 3), (3, 2), (2, 1), (1, 0)]);
+        yield return ("x·x: node 1 read twice by the same operation", 2, [(1, 0), (1, 0)]);
+        yield return ("a diamond", 4, [(3, 0), (3, 2), (0, 1), (2, 1)]);
+        yield return ("a single node", 1, []);
+        yield return ("two separate graphs and a lone node", 6, [(5, 1), (1, 0), (4, 2)]);
+        var generator = new Generator(71);
+        var rank = generator.Permutation(12);
+        var edges = new List<(int, int)>();
+        for (int i = 0; i < 12; i++)
+            for (int j = i + 1; j < 12; j++)
+                if (generator.NextDouble() < 0.25) edges.Add((rank[i], rank[j]));
+        yield return ("a random graph", 12, edges.ToArray());
+    }
+
+    private static string EdgesText((int From, int To)[] edges) =>
+        edges.Length == 0 ? "none" : string.Join(", ", edges.Select(e => $"{e.From}→{e.To}"));
+
+    /// <summary>Exercise 7.2: the predicted gradients of a = (2, −1, 3), read twice, and of b = (5), broadcast, in Σ (a + b)·a.</summary>
+    public static ExerciseResult CheckUsedTwice(float[]? gradientOfA, float[]? gradientOfB) =>
+        Exercise.Run("7.2", () =>
+        {
+            var predictedA = Exercise.Given(gradientOfA, "gradientOfA");
+            var predictedB = Exercise.Given(gradientOfB, "gradientOfB");
+            var a = Tensor.From(2f, -1f, 3f).RequireGrad();
+            var b = Tensor.From(5f).RequireGrad();
+            Autograd.Sum(Autograd.Mul(Autograd.Add(a, b), a)).Backward();
+
+            Exercise.ExpectEqual(predictedA.Length, 3, "the number of values in gradientOfA", "a gradient has the shape of its tensor, and a has three elements");
+            var expectedA = a.Grad!.ToArray();
+            if (!Close(predictedA, expectedA))
+            {
+                string hint = Close(predictedA, [7f, 4f, 8f]) ? "that is only the share a gets as Mul's second input; a is also an input of Add, which passes its own share on"
+                    : Close(predictedA, [2f, -1f, 3f]) ? "that is only the share a gets through Add; a is also Mul's second input, with a share of its own"
+                    : "a is read by two operations, Add and Mul: work out the share each passes back to a, then add them";
+                Exercise.Fail($"gradientOfA: expected {ValuesText(expectedA)}, got {ValuesText(predictedA)}.", hint);
+            }
+            Exercise.ExpectEqual(predictedB.Length, 1, "the number of values in gradientOfB",
+                "b has shape (1,), so its gradient has one value: broadcasting sent b to all three positions, and the three shares are summed back into it");
+            var expectedB = b.Grad!.ToArray();
+            if (!Close(predictedB, expectedB))
+                Exercise.Fail($"gradientOfB: expected {ValuesText(expectedB)}, got {ValuesText(predictedB)}.",
+                    "b reaches each of the three elements of a + b; its gradient is the sum of dL/d(a + b) over them");
+        });
+
+    /// <summary>Exercise 7.3: sigmoid's forward pass, and the backward rule beside it, against finite differences.</summary>
+    public static ExerciseResult CheckSigmoid(Func<Tensor, (Tensor Output, Func<Tensor, Tensor> Backward)>? sigmoid) =>
+        Exercise.Run("7.3", () =>
+        {
+            var learner = Exercise.Given(sigmoid, "Sigmoid");
+            var generator = new Generator(73);
+            (string Name, Tensor X)[] cases =
+            [
+                ("x of shape (3, 7), random", generator.Normal([3, 7]) * 3f),
+                ("x of shape (1, 5), random", generator.Normal([1, 5])),
+                ("x of shape (4, 1), random", generator.Normal([4, 1])),
+                ("x = (-30, -5, -0.5, 0, 0.5, 5, 30)", Tensor.From(-30f, -5f, -0.5f, 0f, 0.5f, 5f, 30f)),
+                ("a 0-d x = 0.25", Tensor.Scalar(0.25f)),
+            ];
+            static double Sigma(double v) => 1 / (1 + Math.Exp(-v));
+            foreach (var (name, x) in cases)
+            {
+                var xBefore = x.Clone();
+                var (output, backward) = learner(x);
+                ExpectUnchanged(x, xBefore, $"{name}: your Sigmoid changed its input x");
+                Exercise.ExpectClose(output, Map(x, x, (v, _) => Sigma(v)), $"{name}: the output", rtol: 1e-5, atol: 1e-6,
+                    hint: "σ(x) = 1 / (1 + exp(-x)), element by element");
+                Exercise.Expect(backward is not null, $"{name}: your Sigmoid returned no backward rule (null).");
+
+                var g = generator.Normal(x.Shape);
+                var gBefore = g.Clone();
+                var gradient = backward!(g);
+                ExpectUnchanged(g, gBefore, $"{name}: your backward rule changed the gradient g it was given");
+                // dL/dx for L = Σ g·σ(x), by central differences of the exact sigmoid: nothing here knows σ's derivative.
+                const double h = 1e-4;
+                var expected = Map(x, g, (v, gi) => gi * (Sigma(v + h) - Sigma(v - h)) / (2 * h));
+                string what = $"{name}: Backward(g) against finite differences, with g random of the same shape";
+                var comparison = gradient is null ? null : Check.Compare(gradient, expected, 1e-3, 1e-6);
+                if (comparison is { ShapesMatch: true, Close: false })
+                {
+                    string? hint = Check.Compare(gradient!, Map(x, g, (v, gi) => gi * v * (1 - v)), 1e-3, 1e-6).Close
+                        ? "you wrote σ'(x) with x where the output σ(x) belongs"
+                        : Check.Compare(gradient!, Map(x, g, (v, _) => Sigma(v) * (1 - Sigma(v))), 1e-3, 1e-6).Close
+                            ? "the rule must multiply by g, the gradient dL/dout it is given (the chain rule)"
+                            : Check.Compare(gradient!, Map(x, g, (v, gi) => gi * Sigma(v)), 1e-3, 1e-6).Close
+                                ? "g times the output is the rule of exp, whose derivative is itself; σ's derivative is not σ"
+                                : null;
+                    if (hint is not null)
+                        Exercise.Fail($"{what}: at {Exercise.IndexText(comparison.WorstIndex, x.Shape)} expected {Exercise.Show(comparison.WorstExpected)}, got {Exercise.Show(comparison.WorstActual)}.", hint);
+                }
+                Exercise.ExpectClose(gradient, expected, what, rtol: 1e-3, atol: 1e-6,
+                    hint: "dL/dx = g · dσ/dx, element by element, and dσ/dx can be written with the output σ(x) alone");
+            }
+        });
+
+    /// <summary>Exercise 7.4: log-softmax over each row of (n, c) logits, finite for logits of any size.</summary>
+    public static ExerciseResult CheckLogSoftmax(Func<Tensor, Tensor>? logSoftmax) =>
+        Exercise.Run("7.4", () =>
+        {
+            var learner = Exercise.Given(logSoftmax, "LogSoftmax");
+            foreach (var (name, logits, _) in ClassificationCases(74))
+            {
+                var before = logits.Clone();
+                var result = learner(logits);
+                ExpectUnchanged(logits, before, $"{name}: your LogSoftmax changed the logits it was given");
+                var expected = LogSoftmaxRows(logits);
+                Exercise.ExpectShape(result?.Shape, logits.Shape, name, "one log-probability per logit: the result has the logits' shape (n, c)");
+                ExpectFinite(result!, expected, name);
+                if (Check.Compare(result!, expected, 1e-5, 1e-4).Close) continue;
+                if (Check.Compare(result!, LogSoftmaxRows(logits.T()).T(), 1e-5, 1e-4).Close)
+                    Exercise.Fail($"{name}: you normalised each column.", "each row is one example: normalise over its c classes, dimension 1");
+                if (Check.Compare(result!, expected.Exp(), 1e-5, 1e-4).Close)
+                    Exercise.Fail($"{name}: you returned the softmax itself.", "return its logarithm, computed without taking the log of a probability that may have rounded to 0");
+                Exercise.ExpectClose(result, expected, name, rtol: 1e-5, atol: 1e-4,
+                    hint: OffByAConstantPerRow(result!, expected)
+                        ? "in every row all your values are off by the same amount, so the log Σ exp you subtract is wrong: with m the row's largest logit, log Σ exp(z) = m + log Σ exp(z - m)"
+                        : "log softmax(z)_j = z_j - log Σ_k exp(z_k), row by row");
+            }
+        });
+
+    /// <summary>Exercise 7.5: the cross-entropy of (n, c) logits and n labels, averaged over the batch.</summary>
+    public static ExerciseResult CheckCrossEntropy(Func<Tensor, Tensor, float>? crossEntropy) =>
+        Exercise.Run("7.5", () =>
+        {
+            var learner = Exercise.Given(crossEntropy, "CrossEntropy");
+            foreach (var (name, logits, labels) in ClassificationCases(75))
+            {
+                var (logitsBefore, labelsBefore) = (logits.Clone(), labels.Clone());
+                float loss = learner(logits, labels);
+                ExpectUnchanged(logits, logitsBefore, $"{name}: your CrossEntropy changed the logits it was given");
+                ExpectUnchanged(labels, labelsBefore, $"{name}: your CrossEntropy changed the labels it was given");
+                var logProbabilities = LogSoftmaxRows(logits);
+                int n = logits.Size(0);
+                double expected = -Enumerable.Range(0, n).Average(i => (double)logProbabilities[i, (int)labels.GetValue(i)]);
+                double tolerance = 1e-4 * (1 + Math.Abs(expected));
+                if (Math.Abs(loss - expected) <= tolerance) continue;
+                string where = $"{name}, labels {ValuesText(labels.ToArray())}";
+                if (!float.IsFinite(loss))
+                    Exercise.Fail($"{where}: expected {Exercise.Show(expected)}, got {Exercise.Show(loss)}.", OverflowHint);
+                string hint = n > 1 && Math.Abs(loss - n * expected) <= n * tolerance ? "that is the sum over the rows; the loss is their mean"
+                    : Math.Abs(loss + expected) <= tolerance ? "the loss is minus the log-probability of the right class: positive, and near 0 when that probability is near 1"
+                    : "for each row i, take minus the log-probability in column labels[i], then average over the rows";
+                Exercise.ExpectClose(loss, expected, tolerance, where, hint);
+            }
+        });
+
+    /// <summary>Exercise 7.6: cross-entropy's gradient (softmax − one_hot) / n by hand, against autograd's.</summary>
+    public static ExerciseResult CheckCrossEntropyGradient(Func<Tensor, Tensor, Tensor>? crossEntropyGradient) =>
+        Exercise.Run("7.6", () =>
+        {
+            var learner = Exercise.Given(crossEntropyGradient, "CrossEntropyGradient");
+            foreach (var (name, logits, labels) in ClassificationCases(76))
+            {
+                var (logitsBefore, labelsBefore) = (logits.Clone(), labels.Clone());
+                var result = learner(logits, labels);
+                ExpectUnchanged(logits, logitsBefore, $"{name}: your CrossEntropyGradient changed the logits it was given");
+                ExpectUnchanged(labels, labelsBefore, $"{name}: your CrossEntropyGradient changed the labels it was given");
+                var leaf = logits.Clone().RequireGrad();
+                Autograd.CrossEntropy(leaf, labels).Backward();
+                var expected = leaf.Grad!;
+                string where = $"{name}, labels {ValuesText(labels.ToArray())}, against autograd";
+                Exercise.ExpectShape(result?.Shape, logits.Shape, where, "one value per logit: dL/dlogits has the logits' shape (n, c)");
+                ExpectFinite(result!, expected, where);
+                if (Check.Compare(result!, expected, 1e-4, 1e-6).Close) continue;
+                int n = logits.Size(0);
+                string hint = n > 1 && Check.Compare(result!, expected * n, 1e-4, 1e-6).Close ? "the loss is the mean over the n rows, so each row's gradient is divided by n"
+                    : Check.Compare(result!, -expected, 1e-4, 1e-6).Close ? "it is softmax minus one_hot, not the other way round: the labelled class's entry is negative, since raising that logit lowers the loss"
+                    : Check.Compare(result!, LogSoftmaxRows(logits).Exp() / n, 1e-4, 1e-6).Close ? "that is softmax / n; subtract the one-hot row too (1 in column labels[i])"
+                    : "row i is (softmax(logits[i]) - one_hot(labels[i])) / n";
+                Exercise.ExpectClose(result, expected, where, rtol: 1e-4, atol: 1e-6, hint: hint);
+            }
+        });
+
+    // Logits that break the naive formulas, odd shapes, rows of equal logits; labels at both ends of the classes
+    // (the log-softmax check ignores the labels).
+    private static IEnumerable<(string Name, Tensor Logits, Tensor Labels)> ClassificationCases(ulong seed)
+    {
+        var generator = new Generator(seed);
+        Tensor RandomLabels(int n, int classes) =>
+            Tensor.FromArray(Enumerable.Range(0, n).Select(_ => (float)(generator.NextUInt64() % (ulong)classes)).ToArray());
+        yield return ("logits of shape (8, 10), random with std 3", generator.Normal([8, 10]) * 3f, RandomLabels(8, 10));
+        yield return ("logits (1000, 1001, 1002) and (-1000, 0, 1000)", Tensor.From(new float[,] { { 1000, 1001, 1002 }, { -1000, 0, 1000 } }), Tensor.From(0f, 0f));
+        yield return ("one row of 7 logits, random", generator.Normal([1, 7]) * 5f, Tensor.From(6f));
+        yield return ("5 rows of a single class", generator.Normal([5, 1]), Tensor.Zeros(5));
+        yield return ("logits (3, 3, 3, 3), (-50, 0, 50, 100) and (-500, -501, -502, -503)",
+            Tensor.From(new float[,] { { 3, 3, 3, 3 }, { -50, 0, 50, 100 }, { -500, -501, -502, -503 } }), Tensor.From(0f, 3f, 3f));
+        yield return ("logits all 0 in 4 rows of 10 classes (a uniform guess)", Tensor.Zeros(4, 10), Tensor.From(0f, 9f, 4f, 9f));
+    }
+
+    // log softmax over each row, in double precision, shifted by the row's maximum.
+    private static Tensor LogSoftmaxRows(Tensor logits)
+    {
+        int n = logits.Size(0), c = logits.Size(1);
+        var result = Tensor.Zeros(n, c);
+        for (int i = 0; i < n; i++)
+        {
+            double max = Enumerable.Range(0, c).Max(j => (double)logits[i, j]);
+            double logSumExp = max + Math.Log(Enumerable.Range(0, c).Sum(j => Math.Exp(logits[i, j] - max)));
+            for (int j = 0; j < c; j++) result[i, j] = (float)(logits[i, j] - logSumExp);
+        }
+        return result;
+    }
+
+    private static void ExpectFinite(Tensor actual, Tensor expected, string what)
+    {
+        var values = actual.ToArray();
+        int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (bad >= 0)
+            Exercise.Fail($"{what}: at {Exercise.IndexText(bad, actual.Shape)} expected {Exercise.Show(expected.ToArray()[bad])}, got {Exercise.Show(values[bad])}.", OverflowHint);
+    }
+
+    private static bool OffByAConstantPerRow(Tensor actual, Tensor expected)
+    {
+        var difference = actual - expected;
+        return Check.Compare(difference, difference[.., ..1].Expand(difference.Shape), 1e-5, 1e-3).Close;
+    }
+
+    private static void ExpectUnchanged(Tensor tensor, Tensor before, string message) =>
+        Exercise.Expect(Check.Compare(tensor, before, 0, 0, equalNan: true).Exact, message + ".",
+            "compute new tensors from it (a - m, x.Exp(), ...) instead of writing into it");
+
+    // A tensor of x's shape whose elements are f(x_i, y_i), computed in double precision.
+    private static Tensor Map(Tensor x, Tensor y, Func<double, double, double> f)
+    {
+        var (xs, ys) = (x.ToArray(), y.ToArray());
+        return Tensor.FromArray(xs.Select((v, i) => (float)f(v, ys[i])).ToArray(), x.Shape);
+    }
+
+    private static bool Close(float[] actual, float[] expected) =>
+        actual.Length == expected.Length && actual.Zip(expected).All(p => Math.Abs(p.First - p.Second) <= 1e-4 * (1 + Math.Abs(p.Second)));
+
+    private static string ValuesText(float[] values) => "(" + string.Join(", ", values.Select(v => Exercise.Show(v))) + ")";
+}
