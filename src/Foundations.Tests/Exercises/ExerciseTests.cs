@@ -85,6 +85,15 @@ public sealed class ExerciseTests
         Assert.Equal(ExerciseStatus.Correct, result.Status);
     }
 
+    [Fact]
+    public void Show_WritesNegativeZeroAsZero_AndArraysInBrackets()
+    {
+        Assert.Equal("0", Exercise.Show(-0f));
+        Assert.Equal("0", Exercise.Show(-0d));
+        Assert.Equal("[1.5, 0, -2]", Exercise.Show(new[] { 1.5f, -0f, -2f }));
+        Assert.Equal("[0.25, 3]", Exercise.Show(new[] { 0.25, 3.0 }));
+    }
+
     [Theory]
     [InlineData(ExerciseStatus.Correct, "Exercise 3.1: correct", "#2e7d32")]
     [InlineData(ExerciseStatus.NotAttempted, "Exercise 3.1: not attempted yet", "#757575")]

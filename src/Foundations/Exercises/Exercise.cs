@@ -174,9 +174,12 @@ public static class Exercise
     public static string Show(object? value) => value switch
     {
         null => "null",
-        float f => f.ToString("g6", CultureInfo.InvariantCulture),
-        double d => d.ToString("g6", CultureInfo.InvariantCulture),
+        // -0 reads as a different number to a learner; it is 0.
+        float f => (f == 0 ? 0f : f).ToString("g6", CultureInfo.InvariantCulture),
+        double d => (d == 0 ? 0d : d).ToString("g6", CultureInfo.InvariantCulture),
         int[] shape => "[" + string.Join(", ", shape) + "]",
+        float[] values => "[" + string.Join(", ", values.Select(v => Show(v))) + "]",
+        double[] values => "[" + string.Join(", ", values.Select(v => Show(v))) + "]",
         string s => $"\"{s}\"",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
