@@ -184,6 +184,10 @@ def execute(source, target):
             raise PipelineError(f"{Path(source).name}: the kernel died ({type(error).__name__}: {error})\n"
                                 + kernel_death_cause(log_text, kernel_log)) from None
     strip_kernel_bootstrap(nb)
+    setup_problem = setup_failure(nb)
+    if setup_problem:
+        nbformat.write(nb, target)
+        raise PipelineError(f"{Path(source).name}: {setup_problem}")
     errors = [(i, o) for i, c in enumerate(code_cells(nb), 1) for o in c.get("outputs", []) if o.get("output_type") == "error"]
     if errors:
         number, output = errors[0]
@@ -191,6 +195,37 @@ def execute(source, target):
                             f"({first_line(code_cells(nb)[number - 1])}): {output.get('ename')}: {output.get('evalue')}")
     nbformat.write(nb, target)
     return nb
+
+
+# What an #!import'ed setup.dib prints when one of its sections fails: the kernel reports it as text,
+# not as the cell's error, so a notebook with nothing after the set-up would otherwise pass.
+SETUP_FAILURE = re.compile(r"error CS\d{4}[^\n]*|dotnet build failed[^\n]*")
+
+
+def setup_failure(nb):
+    """A message naming the set-up cell and its first reported failure, or None."""
+    for number, cell in enumerate(code_cells(nb), 1):
+        if SETTINGS["tags"]["setup"] not in cell.get("metadata", {}).get("tags", []):
+            continue
+        match = SETUP_FAILURE.search(output_text(cell))
+        if match:
+            return f"the set-up cell (code cell {number}) failed: {match.group(0)}"
+    return None
+
+
+def output_text(cell):
+    """Everything a cell's outputs say as text: streams, plain-text and HTML data, error values."""
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(_joined(output.get("text", "")))
+        for mime in ("text/plain", "text/html"):
+            parts.append(_joined(output.get("data", {}).get(mime, "")))
+        parts.append(output.get("evalue", "") or "")
+    return "\n".join(p for p in parts if p)
+
+
+def _joined(text):
+    return "".join(text) if isinstance(text, list) else text
 
 
 def code_cells(nb):

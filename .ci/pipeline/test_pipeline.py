@@ -139,6 +139,13 @@ class MessageTests(unittest.TestCase):
         self.assertIn("at Frame39()", message)
         self.assertNotIn("Frame0()", message)
 
+    def test_a_failed_setup_is_found_although_the_kernel_reports_it_as_text(self):
+        failed = notebook(("#!import setup.dib", [stream("(3,1): error CS0006: Metadata file '../src/Foundations.dll' could not be found\n", "stderr")], ["setup"]),
+                          ("var x = 1;", [], []))
+        self.assertIn("the set-up cell (code cell 1) failed: error CS0006", pipeline.setup_failure(failed))
+        fine = notebook(("#!import setup.dib", [stream("Library found\n")], ["setup"]), ("error CS0103 in a later cell is its own error", [stream("error CS0103\n")], []))
+        self.assertIsNone(pipeline.setup_failure(fine))
+
     def test_notebooks_are_ordered_by_number(self):
         with tempfile.TemporaryDirectory() as folder:
             for name in ("10_ten.ipynb", "02_two.ipynb", "01_one.ipynb", ".hidden.ipynb", "setup.dib"):

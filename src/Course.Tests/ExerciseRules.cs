@@ -71,6 +71,10 @@ public static partial class ExerciseRules
         return problems;
     }
 
+    /// <summary>How many numbered questions the questionnaire asks (0 without one).</summary>
+    public static int QuestionCount(NotebookDocument nb) =>
+        nb.Cells.Where(c => c.Tags.Contains(QuestionnaireTag)).Select(c => NumberedItems(c.Source).Count).FirstOrDefault();
+
     /// <summary>One questionnaire of at least fifteen numbered questions, followed by its answers (tagged solution) with the same numbers.</summary>
     public static IReadOnlyList<string> Questionnaire(NotebookDocument nb)
     {

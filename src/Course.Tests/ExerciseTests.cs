@@ -76,6 +76,26 @@ public sealed class ExerciseTests
             + string.Join("\n - ", lines.Where(l => !found.Any(f => f.Contains(l, StringComparison.Ordinal)))));
     }
 
+    [Fact]
+    public void Readme_CountsTheExercisesAndQuestionsThatAreThere()
+    {
+        var readme = Repo.Read("README.md");
+        var chapters = Repo.NotebookNames().Select(Load).ToList();
+        var exercises = chapters.Select(nb => ExerciseRules.ExerciseNumbers(nb).Count).ToList();
+        var questions = chapters.Select(ExerciseRules.QuestionCount).ToList();
+        Assert.Equal(exercises, TableRow(readme, "checked exercises"));
+        Assert.Equal(questions, TableRow(readme, "questions (answered in the instructor's edition)"));
+        Assert.Contains($"{exercises.Sum()} exercises and {questions.Sum()} questions in all", readme, StringComparison.Ordinal);
+    }
+
+    private static List<int> TableRow(string markdown, string label)
+    {
+        var line = markdown.Split('\n').FirstOrDefault(l => l.StartsWith($"| {label} |", StringComparison.Ordinal));
+        Assert.True(line is not null, $"README.md has no table row \"{label}\"");
+        return line!.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1)
+            .Select(cell => int.Parse(cell, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    }
+
     // The rules on a hand-made chapter: the good one passes, and each way of breaking it is caught.
 
     private static readonly string[] Tasks = ["add", "sub", "mul", "div", "neg"];
