@@ -52,7 +52,7 @@ public class ChapterTests
 
             Assert.Equal(NotebookFile.ReadCodeCells(notebook).Count, result.Cells);
             Assert.Contains($"── 01_neuron.ipynb, cell {result.Cells} of {result.Cells} ──", text);
-            Assert.Matches("Library (found|built): src/Foundations.Interactive/bin/Release/net10.0", text);
+            Assert.Matches("Library (found|built): \\.\\./src/Foundations.Interactive/bin/Release/net10.0", text);
             Assert.Contains("weighted sum plus bias: 1.73", text);
             Assert.Contains("tensor([[", text);
             Assert.Equal(1, result.Charts);

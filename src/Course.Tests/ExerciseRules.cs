@@ -105,7 +105,7 @@ public static partial class ExerciseRules
     /// <summary>
     /// Lines of solutions (code, and the questionnaire's answers) found in <paramref name="text"/>, the
     /// learner's edition as a reader gets it. A line counts when it is long enough to say something
-    /// (<see cref="DistinctiveLines"/>) and appears in no cell the learner is meant to see.
+    /// (<see cref="DistinctiveLines"/>) and appears nowhere in the cells the learner is meant to see.
     /// </summary>
     public static IReadOnlyList<string> SolutionLeaks(NotebookDocument source, string text, string where)
     {
@@ -119,8 +119,9 @@ public static partial class ExerciseRules
     /// <summary>Every distinctive line of every solution cell, for the leak check and for showing that the instructor's edition has them.</summary>
     public static IReadOnlyList<string> DistinctiveLines(NotebookDocument source)
     {
-        var visible = source.Cells.Where(c => !c.Tags.Contains(SolutionTag))
-            .SelectMany(c => c.Source.Split('\n')).Select(l => Normalise(l)).ToHashSet(StringComparer.Ordinal);
+        // What the learner is meant to see, as one text: a solution line found in it (a signature the stub
+        // gives, a sentence an answer quotes from the chapter) gives nothing away.
+        var visible = Normalise(string.Join("\n", source.Cells.Where(c => !c.Tags.Contains(SolutionTag)).Select(c => c.Source)));
         var lines = new List<string>();
         foreach (var cell in source.Cells.Where(c => c.Tags.Contains(SolutionTag)))
         {
@@ -130,7 +131,7 @@ public static partial class ExerciseRules
                 if (cell.IsMarkdown) line = ListMarker().Replace(line, "");
                 if (line.StartsWith("//", StringComparison.Ordinal) || line.StartsWith('#')) continue;
                 if (Normalise(line).Length < (cell.IsMarkdown ? 30 : 12)) continue;
-                if (visible.Contains(Normalise(line))) continue;
+                if (visible.Contains(Normalise(line), StringComparison.Ordinal)) continue;
                 lines.Add(line);
             }
         }

@@ -192,6 +192,16 @@ public sealed class ExerciseTests
         Assert.Contains("Answer 7 is a sentence long enough to count as one.", lines);
         Assert.DoesNotContain(lines, l => l.Contains("NotImplementedException", StringComparison.Ordinal));
 
+        // A line the learner sees anyway, inside a longer one or across a line break of the chapter, is no leak.
+        var quoting = Chapter(cells =>
+        {
+            cells.Add(Markdown("prose", "As the chapter says, every\nsentence long enough to count as one is worth reading."));
+            cells.Add(Code("given", "float mul(float a, float b) => MathF.FusedMultiplyAdd(a, 3f, b); // a hint given in full"));
+        });
+        var quoted = ExerciseRules.DistinctiveLines(quoting);
+        Assert.DoesNotContain("float mul(float a, float b) => MathF.FusedMultiplyAdd(a, 3f, b);", quoted);
+        Assert.Contains("float add(float a, float b) => MathF.FusedMultiplyAdd(a, 1f, b);", quoted);
+
         // As the handout shows code: one span per token, an entity for a character.
         var page = "<html><script>var x = 'Answer 1 is a sentence long enough to count as one.';</script><body>" +
                    "<span class=\"kt\">float</span> <span class=\"n\">mul</span>(float a, float b) =&gt; MathF.FusedMultiplyAdd(a, 3f, b);" +
