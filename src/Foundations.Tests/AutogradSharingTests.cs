@@ -1,9 +1,8 @@
 namespace Foundations.Tests;
 
 /// <summary>
-/// The engine hands a leaf a gradient it made without copying it, and adds a second share into the
-/// first in place; neither may leave two tensors sharing elements, and an input that needs no gradient
-/// gets none (nor its cost).
+/// Gradients handed to leaves never share elements with each other or with the caller's tensors, a
+/// leaf read twice gets both shares, and an input that needs no gradient gets none (nor its cost).
 /// </summary>
 public sealed class AutogradSharingTests
 {
@@ -31,7 +30,7 @@ public sealed class AutogradSharingTests
     {
         var w = Values(4, 3).RequireGrad();
         var x = Values(2, 4);
-        // w is read by two products; the shares are added, the first one in place.
+        // w is read by two products; the shares are added.
         var loss = Autograd.Sum(Autograd.Add(Autograd.MatMul(x, w), Autograd.MatMul(x, w)));
 
         loss.Backward();

@@ -70,17 +70,13 @@ public static partial class Autograd
 
         // dL/dt for every tensor reached so far; a tensor read by several operations collects one share from each.
         var gradients = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [root] = gradient };
-        // The gradients whose elements no other tensor shares (made by a rule, not passed through from
-        // its output gradient or the caller): a leaf may keep such a one as its Grad, and a second share
-        // may be added into it, with no copy.
-        var owned = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var tensor in ReverseTopologicalOrder(root))
         {
             if (!gradients.Remove(tensor, out var outputGradient)) continue;
             if (tensor.GradFn is null)
             {
-                // A leaf keeps its gradient; a share that is another tensor's too (Add hands g to both inputs) is copied first.
-                if (tensor.Grad is null) tensor.Grad = owned.Contains(outputGradient) ? outputGradient : outputGradient.Clone();
+                // A leaf keeps its gradient; the share may be another tensor's too (Add hands g to both inputs), so copy it first.
+                if (tensor.Grad is null) tensor.Grad = outputGradient.Clone();
                 else tensor.Grad.AddInPlace(outputGradient);
                 continue;
             }
@@ -89,32 +85,9 @@ public static partial class Autograd
             for (int i = 0; i < inputs.Count; i++)
             {
                 if (!inputs[i].RequiresGrad || inputGradients[i] is not { } share) continue;
-                if (gradients.TryGetValue(inputs[i], out var sum))
-                {
-                    if (owned.Contains(sum) && sum.Shape.AsSpan().SequenceEqual(share.Shape)) sum.AddInPlace(share);
-                    else { owned.Remove(sum); gradients[inputs[i]] = sum = sum.Add(share); owned.Add(sum); }
-                }
-                else
-                {
-                    gradients[inputs[i]] = share;
-                    if (IsOwnShare(share, i, inputGradients, outputGradient, tensor.GradFn)) owned.Add(share);
-                }
+                gradients[inputs[i]] = gradients.TryGetValue(inputs[i], out var sum) ? sum.Add(share) : share;
             }
         }
-    }
-
-    /// <summary>
-    /// Whether a rule's share holds elements nothing else holds: not those of the output gradient it was
-    /// given, of another share it returned, or of a tensor the operation read.
-    /// </summary>
-    private static bool IsOwnShare(Tensor share, int index, Tensor?[] shares, Tensor outputGradient, Node node)
-    {
-        if (share.Storage == outputGradient.Storage) return false;
-        for (int j = 0; j < shares.Length; j++)
-            if (j != index && shares[j] is { } other && other.Storage == share.Storage) return false;
-        foreach (var input in node.Inputs)
-            if (input.Storage == share.Storage) return false;
-        return true;
     }
 
     /// <summary>Every tensor the root was computed from that requires gradients, each after all the tensors computed from it.</summary>
