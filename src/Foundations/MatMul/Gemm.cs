@@ -26,11 +26,15 @@ internal static unsafe partial class Gemm
     // starts computing, so products deeper than 1024 get narrower panels.
     const int PackedBBudget = 1 << 22;
 
-    // Waking the other threads costs ~4 µs; below this many multiply-adds (~10 µs on one
-    // core) that is more than they save.
-    const long ParallelThreshold = 1L << 19;
+    // Below this many multiply-adds a product runs on the calling thread: handing chunks to the
+    // team (Gemm.Team.cs) and the finer split cost more than a second core saves. Measured with
+    // `dotnet run -c Release --project src/Foundations.Benchmarks -- crossover`.
+    internal const long ParallelThreshold = 1L << 19;
     const int ChunksPerWorker = 2;
-    static readonly ParallelOptions Options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    // A packed B panel up to this many floats (64 KiB) is packed by the calling thread before the
+    // chunks start (a few hundred nanoseconds), which saves one round of handing out work.
+    const long SerialPackFloats = 1L << 14;
 
     /// <summary>The micro-kernel this process uses: the widest its CPU and runtime settings allow.</summary>
     internal static GemmKernel Best { get; } =
@@ -88,8 +92,24 @@ internal static unsafe partial class Gemm
     internal static void Multiply(
         float[] a, int aOffset, int aRowStride, int aColStride,
         float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n, bool parallel, GemmKernel kernel)
+        float[] c, int cOffset, int m, int k, int n, bool parallel, GemmKernel kernel) =>
+        Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
+            c, cOffset, m, k, n, Workers(parallel, m, k, n), kernel);
+
+    /// <summary>Threads a product runs on: the whole team when it may and is big enough to gain, else one.</summary>
+    internal static int Workers(bool parallel, int m, int k, int n) =>
+        parallel && (long)m * n * k >= ParallelThreshold ? Team.Size : 1;
+
+    /// <summary>
+    /// As above, split for <paramref name="workers"/> threads whatever its size, so tests and the
+    /// crossover benchmark can run either path on any shape.
+    /// </summary>
+    internal static void Multiply(
+        float[] a, int aOffset, int aRowStride, int aColStride,
+        float[] b, int bOffset, int bRowStride, int bColStride,
+        float[] c, int cOffset, int m, int k, int n, int workers, GemmKernel kernel)
     {
+        Debug.Assert(workers >= 1);
         Debug.Assert(m >= 0 && k >= 0 && n >= 0);
         Debug.Assert(cOffset >= 0 && cOffset + (long)m * n <= c.Length);
         Debug.Assert(m == 0 || k == 0 || InBounds(a.Length, aOffset, m, aRowStride, k, aColStride));
@@ -103,7 +123,6 @@ internal static unsafe partial class Gemm
             return;
         }
 
-        int workers = parallel && (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
         fixed (float* pa = a, pb = b, pc = c)
         {
             var operands = new Operands(pa + aOffset, aRowStride, aColStride, pb + bOffset, bRowStride, bColStride,
@@ -217,21 +236,28 @@ internal static unsafe partial class Gemm
         }
 
         /// <summary>
-        /// One panel on several threads: pack B's tiles in shares, then compute C in a grid of
-        /// rectangles. There are several rectangles per thread, handed out as threads free up,
-        /// so a thread that the OS preempts delays the call by one rectangle, not by half of it.
-        /// Rows are split first; columns only when there are too few rows to go round.
+        /// One panel on several threads: pack B's tiles (in shares, unless the panel is small), then
+        /// compute C in a grid of rectangles. There are several rectangles per thread, handed out as
+        /// threads free up, so a thread that the OS preempts delays the call by one rectangle, not by
+        /// half of it. Rows are split first; columns only when there are too few rows to go round.
         /// </summary>
         void RunParallel(int workers, float* packed, int depth, int j0, int cols, int rowTiles, int colTiles)
         {
             int target = ChunksPerWorker * workers;
             int rowChunks = rowTiles >= 2 * workers ? Math.Min(rowTiles, target) : 1;
             int colChunks = Math.Min(colTiles, (target + rowChunks - 1) / rowChunks);
-            int packChunks = Math.Min(colTiles, target);
             var self = this;
-            Parallel.For(0, packChunks, Options, chunk => self.PackB(
-                packed, depth, j0, cols, chunk * colTiles / packChunks, (chunk + 1) * colTiles / packChunks));
-            Parallel.For(0, rowChunks * colChunks, Options, chunk =>
+            if ((long)k * colTiles * NR <= SerialPackFloats)
+            {
+                PackB(packed, depth, j0, cols, 0, colTiles);
+            }
+            else
+            {
+                int packChunks = Math.Min(colTiles, target);
+                Team.Run(packChunks, chunk => self.PackB(
+                    packed, depth, j0, cols, chunk * colTiles / packChunks, (chunk + 1) * colTiles / packChunks));
+            }
+            Team.Run(rowChunks * colChunks, chunk =>
             {
                 int r = chunk / colChunks, q = chunk % colChunks;
                 self.Compute(packed, depth, j0, cols,
@@ -252,7 +278,6 @@ internal static unsafe partial class Gemm
             int blocks = (r1 - r0 + MC / MR - 1) / (MC / MR);
             int blockTiles = (r1 - r0 + blocks - 1) / blocks;
             int colTiles = (cols + NR - 1) / NR;
-            float* tile = stackalloc float[MR * NR];
             float* packed = Rent(ref packedA, blockTiles * MR * depth);
             for (int p0 = 0; p0 < k; p0 += depth)
             {
@@ -271,20 +296,9 @@ internal static unsafe partial class Gemm
                         int j = j0 + q * NR, width = Math.Min(NR, j0 + cols - j);
                         for (int r = rb; r < re; r++)
                         {
-                            float* aSliver = packed + (r - rb) * MR * kc;
-                            int i = r * MR, height = Math.Min(MR, m - i);
-                            float* cTile = c + (nint)i * n + j;
-                            if (height == MR && width == NR)
-                            {
-                                TKernel.Multiply(kc, aSliver, bSliver, cTile, n, accumulate);
-                                continue;
-                            }
-                            TKernel.Multiply(kc, aSliver, bSliver, tile, NR, accumulate: false);
-                            for (int ii = 0; ii < height; ii++)
-                                for (int jj = 0; jj < width; jj++)
-                                    cTile[(nint)ii * n + jj] = accumulate
-                                        ? cTile[(nint)ii * n + jj] + tile[ii * NR + jj]
-                                        : tile[ii * NR + jj];
+                            int i = r * MR;
+                            TKernel.Multiply(kc, packed + (r - rb) * MR * kc, bSliver, c + (nint)i * n + j, n,
+                                Math.Min(MR, m - i), width, accumulate);
                         }
                     }
                 }
