@@ -1,0 +1,130 @@
+using System.Globalization;
+
+namespace Foundations.Benchmarks;
+
+/// <summary>
+/// <c>-- crossover</c>: where a second thread starts to pay. For families of shapes of growing size
+/// it times each product on one thread and split for the whole team (Gemm's split forced, whatever
+/// the size), and prints the smallest m·n·k from which the split wins in every family: the figure
+/// <c>Gemm.ParallelThreshold</c> should sit near. <c>-- breakdown [m k n]</c> shows where one
+/// product's time goes.
+/// </summary>
+public static class Crossover
+{
+    private static readonly Sampling Quick = new(TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(0.6), 5, 31);
+
+    // The chapters' shapes (a batch through a 784-50-10 network and its backward products) and squares.
+    private static readonly (string Name, (int M, int K, int N)[] Shapes)[] Families =
+    [
+        ("n x n x n", [.. new[] { 32, 40, 48, 56, 64, 72, 80, 96, 112, 128, 160 }.Select(n => (n, n, n))]),
+        ("batch x 100 x 50", [.. new[] { 8, 16, 24, 32, 48, 64, 96, 128, 200, 256 }.Select(m => (m, 100, 50))]),
+        ("batch x 784 x 50", [.. new[] { 1, 2, 4, 8, 12, 16, 24, 32, 64 }.Select(m => (m, 784, 50))]),
+        ("batch x 50 x 784", [.. new[] { 2, 4, 8, 12, 16, 24, 32, 64 }.Select(m => (m, 50, 784))]),
+        ("784 x batch x 50", [.. new[] { 2, 4, 8, 12, 16, 24, 32, 64 }.Select(k => (784, k, 50))]),
+    ];
+
+    public static int Run()
+    {
+        Console.WriteLine($"{Machine.CpuName()}, team of {Gemm.Team.Size} threads; load average before: {Machine.LoadAverage()}");
+        if (Machine.BusyWarning() is { } warning) Console.WriteLine(warning);
+        Console.WriteLine($"Gemm.ParallelThreshold now: {Gemm.ParallelThreshold:N0} multiply-adds");
+        long crossover = 0;
+        foreach (var (name, shapes) in Families)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{name}:");
+            Console.WriteLine($"{"m x k x n",-16}{"m*n*k",12}{"1 thread us",14}{"split us",12}{"1T / split",12}");
+            long familyCrossover = long.MaxValue;
+            foreach (var (m, k, n) in shapes)
+            {
+                var product = new Product(m, k, n);
+                var one = Quick.Measure(() => product.Run(workers: 1));
+                var split = Quick.Measure(() => product.Run(workers: Gemm.Team.Size));
+                double ratio = one.BestMicroseconds / split.BestMicroseconds;
+                long work = (long)m * n * k;
+                Console.WriteLine($"{$"{m}x{k}x{n}",-16}{work,12:N0}{one.BestMicroseconds,14:F1}{split.BestMicroseconds,12:F1}{ratio,12:F2}");
+                // The first size from which splitting wins at every size of the family.
+                if (ratio > 1) familyCrossover = Math.Min(familyCrossover, work);
+                else familyCrossover = long.MaxValue;
+            }
+            Console.WriteLine(familyCrossover == long.MaxValue
+                ? "  the split never won at every size from some point on"
+                : $"  the split wins from m*n*k = {familyCrossover:N0}");
+            crossover = Math.Max(crossover, familyCrossover);
+        }
+        Console.WriteLine();
+        Console.WriteLine(crossover == long.MaxValue
+            ? "In some family the split never won for good: keep the threshold above the largest shape timed."
+            : $"The split wins in every family from m*n*k = {crossover:N0} (2^{Math.Log2(crossover):F1}).");
+        Console.WriteLine($"load average after: {Machine.LoadAverage()}");
+        return 0;
+    }
+
+    /// <summary>One product and where its time goes: the split's hand-over, the tile, one thread against the team.</summary>
+    public static int Breakdown(string[] args)
+    {
+        var shapes = args.Length == 3
+            ? [(int.Parse(args[0], CultureInfo.InvariantCulture), int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture))]
+            : new[] { (200, 100, 50), (5, 784, 10) };
+        Console.WriteLine($"{Machine.CpuName()}; load average before: {Machine.LoadAverage()}");
+        if (Machine.BusyWarning() is { } warning) Console.WriteLine(warning);
+
+        int helpers = Gemm.Team.Size;
+        var team = Quick.Measure(() => Gemm.Team.Run(helpers, static _ => { }));
+        var parallelFor = Quick.Measure(() => Parallel.For(0, helpers, static _ => { }));
+        Console.WriteLine($"handing out {helpers} empty chunks: team {team.BestMicroseconds:F2} us (median {team.MedianMicroseconds:F2}), " +
+            $"Parallel.For {parallelFor.BestMicroseconds:F2} us (median {parallelFor.MedianMicroseconds:F2})");
+        double peak = Peak.IsSupported(512) ? Peak.MeasureGflops(512, 1, trials: 31, milliseconds: 5) : Peak.MeasureGflops(256, 1, trials: 31, milliseconds: 5);
+        int peakBits = Peak.IsSupported(512) ? 512 : 256;
+        Console.WriteLine($"measured {peakBits}-bit FMA peak, 1 thread: {peak:F1} GFLOPS");
+
+        foreach (var (m, k, n) in shapes)
+        {
+            Console.WriteLine();
+            var product = new Product(m, k, n);
+            var chosen = Gemm.Choose(m, n);
+            Console.WriteLine($"{m}x{k}x{n}: {(long)m * n * k:N0} multiply-adds; chosen kernel {chosen}; " +
+                $"library splits it over {Gemm.Workers(true, m, k, n)} thread(s)");
+            foreach (var kernel in Enum.GetValues<GemmKernel>().Where(Gemm.IsSupported))
+            {
+                var (rows, columns) = Tile(kernel);
+                long padded = (long)((m + rows - 1) / rows * rows) * ((n + columns - 1) / columns * columns) * k;
+                int lanes = Gemm.VectorBits(kernel) / 32;
+                // The FMA instructions the tiles issue, at the rate the peak measurement retires them
+                // (the same on this machine for 256- and 512-bit vectors, per instruction).
+                double kernelFloor = (double)padded / lanes * (peakBits / 32) * 2 / peak / 1e3;
+                var one = Quick.Measure(() => product.Run(1, kernel));
+                var split = Quick.Measure(() => product.Run(helpers, kernel));
+                Console.WriteLine($"  {kernel,-9} tile {rows}x{columns}: C padded to {(double)m * n * k / padded:P0} useful; " +
+                    $"FMA floor {kernelFloor:F2} us; 1 thread {one.BestMicroseconds:F2} us; split {split.BestMicroseconds:F2} us");
+            }
+            var library = Quick.Measure(() => product.Run(Gemm.Workers(true, m, k, n), chosen));
+            var allocating = Quick.Measure(() => product.A.MatMul(product.B));
+            Console.WriteLine($"  library call (Into): {library.BestMicroseconds:F2} us; a.MatMul(b) (allocates C): {allocating.BestMicroseconds:F2} us");
+        }
+        Console.WriteLine($"load average after: {Machine.LoadAverage()}");
+        return 0;
+    }
+
+    private static (int Rows, int Columns) Tile(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Avx512 => (Gemm.Avx512Kernel.Rows, Gemm.Avx512Kernel.Columns),
+        GemmKernel.Avx2 => (Gemm.Avx2Kernel.Rows, Gemm.Avx2Kernel.Columns),
+        _ => (Gemm.PortableKernel.Rows, Gemm.PortableKernel.Columns),
+    };
+
+    /// <summary>Row-major operands and a destination, multiplied through Gemm with the split and kernel given.</summary>
+    private sealed class Product(int m, int k, int n)
+    {
+        private readonly MatMulShape shape = new(m, k, n);
+        private readonly float[] c = new float[m * n];
+
+        public Tensor A => shape.A;
+        public Tensor B => shape.B;
+
+        public void Run(int workers) => Run(workers, Gemm.Choose(m, n));
+
+        public void Run(int workers, GemmKernel kernel) =>
+            Gemm.Multiply(shape.A.Storage, 0, k, 1, shape.B.Storage, 0, n, 1, c, 0, m, k, n, workers, kernel);
+    }
+}
