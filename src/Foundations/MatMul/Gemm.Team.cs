@@ -13,9 +13,12 @@ internal static partial class Gemm
     /// for products of a few tens of microseconds, such as a layer of 50 units on a batch of 200.
     /// </summary>
     /// <remarks>
-    /// The caller takes chunks too, and chunks are handed out one at a time from a shared counter, so
-    /// a helper that is asleep, slow to wake or preempted only means the caller does more of the
-    /// chunks itself: it waits for chunks a helper has started, never for a helper to start.
+    /// The caller takes chunks too. Each thread starts on its own share of the chunks, the same one
+    /// on every call, so the rows of C it writes and the operands it packs stay in its own caches
+    /// (reading what another core has just written costs more here than packing it again); then it
+    /// takes chunks left in the others' shares. So a helper that is asleep, slow to wake or
+    /// preempted only means the caller does more of the chunks itself: it waits for chunks a helper
+    /// has started, never for a helper to start.
     /// After a job a helper spins for <see cref="SpinTime"/> in case another follows, then sleeps.
     /// One product uses the team at a time; a second caller meanwhile runs its chunks alone.
     /// </remarks>
@@ -31,16 +34,23 @@ internal static partial class Gemm
         /// <summary>Threads a job can run on: the caller and its helpers.</summary>
         public static int Size => Helpers.Length + 1;
 
-        sealed class Job(int count, Action<int> body)
+        // Ints between two shares' cursors: one cache line, so that threads taking chunks from
+        // their own shares do not contend for it.
+        const int Stride = 16;
+
+        sealed class Job(int count, int workers, Action<int> body)
         {
-            public readonly int Count = count;
+            public readonly int Count = count, Workers = workers;
             public readonly Action<int> Body = body;
-            public int Next, Done;
+            /// <summary>Chunks taken so far from thread w's share [w·Count/Workers, (w+1)·Count/Workers), at w·Stride.</summary>
+            public readonly int[] Taken = new int[workers * Stride];
+            public int Done;
             public Exception? Error;
         }
 
-        sealed class Helper
+        sealed class Helper(int worker)
         {
+            public readonly int Worker = worker;
             public readonly SemaphoreSlim Wake = new(0);
             public int Sleeping;
         }
@@ -53,14 +63,14 @@ internal static partial class Gemm
                 for (int chunk = 0; chunk < count; chunk++) body(chunk);
                 return;
             }
-            var job = new Job(count, body);
+            var job = new Job(count, Size, body);
             try
             {
                 if (Helpers[0] is null) Start();
                 Volatile.Write(ref published, job);
                 foreach (var helper in Helpers)
                     if (Interlocked.Exchange(ref helper.Sleeping, 0) == 1) helper.Wake.Release();
-                Work(job);
+                Work(job, worker: 0);
                 var wait = new SpinWait();
                 while (Volatile.Read(ref job.Done) < count) wait.SpinOnce(sleep1Threshold: -1);
             }
@@ -72,14 +82,20 @@ internal static partial class Gemm
             if (job.Error is { } error) ExceptionDispatchInfo.Throw(error);
         }
 
-        static void Work(Job job)
+        /// <summary>Runs chunks of the job, from this thread's own share first, then from the others'.</summary>
+        static void Work(Job job, int worker)
         {
-            int chunk;
-            while ((chunk = Interlocked.Increment(ref job.Next) - 1) < job.Count)
+            for (int offset = 0; offset < job.Workers; offset++)
             {
-                try { job.Body(chunk); }
-                catch (Exception e) { Interlocked.CompareExchange(ref job.Error, e, null); }
-                Interlocked.Increment(ref job.Done);
+                int share = (worker + offset) % job.Workers;
+                int start = share * job.Count / job.Workers, end = (share + 1) * job.Count / job.Workers;
+                int chunk;
+                while ((chunk = start + Interlocked.Increment(ref job.Taken[share * Stride]) - 1) < end)
+                {
+                    try { job.Body(chunk); }
+                    catch (Exception e) { Interlocked.CompareExchange(ref job.Error, e, null); }
+                    Interlocked.Increment(ref job.Done);
+                }
             }
         }
 
@@ -87,7 +103,7 @@ internal static partial class Gemm
         {
             for (int i = 0; i < Helpers.Length; i++)
             {
-                var helper = Helpers[i] = new Helper();
+                var helper = Helpers[i] = new Helper(worker: i + 1);
                 new Thread(() => Loop(helper)) { IsBackground = true, Name = $"Gemm helper {i + 1}" }.Start();
             }
         }
@@ -102,12 +118,12 @@ internal static partial class Gemm
                 if (job is not null && job != last)
                 {
                     last = job;
-                    Work(job);
+                    Work(job, self.Worker);
                     idleSince = Stopwatch.GetTimestamp();
                 }
                 else if (Stopwatch.GetTimestamp() - idleSince < SpinTime)
                 {
-                    Thread.SpinWait(20);
+                    Thread.SpinWait(1);   // a pause or so: a job is noticed within a fraction of a microsecond
                 }
                 else
                 {

@@ -32,9 +32,10 @@ internal static unsafe partial class Gemm
     internal const long ParallelThreshold = 1L << 19;
     const int ChunksPerWorker = 2;
 
-    // A packed B panel up to this many floats (64 KiB) is packed by the calling thread before the
-    // chunks start (a few hundred nanoseconds), which saves one round of handing out work.
-    const long SerialPackFloats = 1L << 14;
+    // A packed B panel up to this many floats (256 KiB, well within L2) is packed by each thread
+    // for itself, only the tiles its chunks need: reading tiles another core has just packed costs
+    // more than packing them again. A larger one is packed once, in shares, and read by all.
+    const long PrivatePackFloats = 1L << 16;
 
     /// <summary>The micro-kernel this process uses: the widest its CPU and runtime settings allow.</summary>
     internal static GemmKernel Best { get; } =
@@ -222,41 +223,57 @@ internal static unsafe partial class Gemm
             {
                 int cols = Math.Min(panelWidth, n - j0);
                 int colTiles = (cols + NR - 1) / NR;
-                float* packed = Rent(ref packedB, k * colTiles * NR);
                 if (workers == 1)
                 {
+                    float* packed = Rent(ref packedB, k * colTiles * NR);
                     PackB(packed, depth, j0, cols, 0, colTiles);
                     Compute(packed, depth, j0, cols, 0, rowTiles, 0, colTiles);
                 }
                 else
                 {
-                    RunParallel(workers, packed, depth, j0, cols, rowTiles, colTiles);
+                    RunParallel(workers, depth, j0, cols, rowTiles, colTiles);
                 }
             }
         }
 
         /// <summary>
-        /// One panel on several threads: pack B's tiles (in shares, unless the panel is small), then
-        /// compute C in a grid of rectangles. There are several rectangles per thread, handed out as
-        /// threads free up, so a thread that the OS preempts delays the call by one rectangle, not by
-        /// half of it. Rows are split first; columns only when there are too few rows to go round.
+        /// One panel on several threads, as a grid of rectangles of C, several per thread, so that a
+        /// thread the OS preempts delays the call by one rectangle, not by half of it (Team hands
+        /// them out). Rows are split first; columns only when there are too few rows to go round.
+        /// A small panel of B is packed by each thread for its own rectangles; a large one is packed
+        /// in shares first and then read by every thread.
         /// </summary>
-        void RunParallel(int workers, float* packed, int depth, int j0, int cols, int rowTiles, int colTiles)
+        void RunParallel(int workers, int depth, int j0, int cols, int rowTiles, int colTiles)
         {
             int target = ChunksPerWorker * workers;
             int rowChunks = rowTiles >= 2 * workers ? Math.Min(rowTiles, target) : 1;
             int colChunks = Math.Min(colTiles, (target + rowChunks - 1) / rowChunks);
+            int panelFloats = k * colTiles * NR;
             var self = this;
-            if ((long)k * colTiles * NR <= SerialPackFloats)
+            if (panelFloats <= PrivatePackFloats)
             {
-                PackB(packed, depth, j0, cols, 0, colTiles);
+                long call = Interlocked.Increment(ref parallelPanels);
+                Team.Run(rowChunks * colChunks, chunk =>
+                {
+                    int r = chunk / colChunks, q = chunk % colChunks;
+                    int q0 = q * colTiles / colChunks, q1 = (q + 1) * colTiles / colChunks;
+                    float* own = Rent(ref packedB, panelFloats);
+                    // A thread that already packed these tiles for this panel (an earlier row chunk) reuses them.
+                    if (privatePanel != call || q0 < privateFirstTile || q1 > privateEndTile)
+                    {
+                        self.PackB(own, depth, j0, cols, q0, q1);
+                        (privatePanel, privateFirstTile, privateEndTile) = (call, q0, q1);
+                    }
+                    self.Compute(own, depth, j0, cols,
+                        r * rowTiles / rowChunks, (r + 1) * rowTiles / rowChunks, q0, q1);
+                });
+                return;
             }
-            else
-            {
-                int packChunks = Math.Min(colTiles, target);
-                Team.Run(packChunks, chunk => self.PackB(
-                    packed, depth, j0, cols, chunk * colTiles / packChunks, (chunk + 1) * colTiles / packChunks));
-            }
+
+            float* packed = Rent(ref packedB, panelFloats);
+            int packChunks = Math.Min(colTiles, target);
+            Team.Run(packChunks, chunk => self.PackB(
+                packed, depth, j0, cols, chunk * colTiles / packChunks, (chunk + 1) * colTiles / packChunks));
             Team.Run(rowChunks * colChunks, chunk =>
             {
                 int r = chunk / colChunks, q = chunk % colChunks;
