@@ -32,6 +32,7 @@ public static class Compare
         Console.WriteLine($"{Machine.CpuName()}, {threads} cores, {RuntimeInformation.FrameworkDescription}, " +
             $"micro-kernel: {Gemm.Best} ({Gemm.VectorBits(Gemm.Best)}-bit vectors; 6x16 AVX2 for results too small for its tile)");
         Console.WriteLine($"load average before: {Machine.LoadAverage()}");
+        var meter = new Machine.CpuMeter();
         if (Machine.BusyWarning() is { } warning) Console.WriteLine(warning);
         var peaks = new Dictionary<(int Width, int Threads), double>();
 
@@ -62,7 +63,7 @@ public static class Compare
                     Keep(best, (library, name), new Timing((double)result!["best_us"]!, (double)result["median_us"]!, (int)result["samples"]!));
         }
 
-        Console.WriteLine($"load average after: {Machine.LoadAverage()}");
+        Console.WriteLine($"load average after: {Machine.LoadAverage()}; {meter.Report()}");
         int theirWidth = 256;
         if (about is not null)
         {

@@ -48,6 +48,7 @@ public static class Scale
         int ThreadsOf(Series s) => s.Threads == 0 ? cores : s.Threads;
 
         var loadBefore = Machine.LoadAverages();
+        var meter = new Machine.CpuMeter();
         Console.WriteLine($"{Machine.CpuName()}, {cores} cores, {RuntimeInformation.FrameworkDescription}; load average before: {Machine.LoadAverage()}");
         if (Machine.BusyWarning() is { } warning) Console.WriteLine(warning);
 
@@ -92,7 +93,7 @@ public static class Scale
             }
         }
         var loadAfter = Machine.LoadAverages();
-        Console.WriteLine($"load average after: {Machine.LoadAverage()}");
+        Console.WriteLine($"load average after: {Machine.LoadAverage()}; {meter.Report()}");
 
         string core = about.Values.Select(a => (string?)a["openblas_core"]).FirstOrDefault(c => c is not null) ?? "unknown";
         int theirBits = Reference.OpenBlasVectorBits(core);
@@ -106,7 +107,7 @@ public static class Scale
 
         PrintTable(best, PeakOf, cores);
 
-        var json = ToJson(best, peaks, PeakOf, BitsOf, ThreadsOf, about, core, loadBefore, loadAfter, rounds);
+        var json = ToJson(best, peaks, PeakOf, BitsOf, ThreadsOf, about, core, loadBefore, loadAfter, meter.Shares(), rounds);
         Directory.CreateDirectory(outDirectory);
         string jsonPath = Path.Combine(outDirectory, "scale.json"), svgPath = Path.Combine(outDirectory, "scale.svg");
         // Relaxed escaping keeps ×, ` and ' readable in the committed file.
@@ -183,7 +184,8 @@ public static class Scale
 
     private static JsonObject ToJson(Dictionary<(string, int), Timing> best, Dictionary<(int Bits, int Threads), double> peaks,
         Func<Series, int, double?> peakOf, Func<Series, int, int> bitsOf, Func<Series, int> threadsOf,
-        Dictionary<int, JsonNode> about, string core, double[]? loadBefore, double[]? loadAfter, int rounds)
+        Dictionary<int, JsonNode> about, string core, double[]? loadBefore, double[]? loadAfter,
+        (double Others, double Steal)? shares, int rounds)
     {
         static JsonNode? Round(double? value, int digits) => value is { } v ? JsonValue.Create(Math.Round(v, digits)) : null;
         static JsonArray? Load(double[]? load) => load is null ? null : new JsonArray(load.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
@@ -210,6 +212,8 @@ public static class Scale
             },
             ["load_average_before"] = Load(loadBefore),
             ["load_average_after"] = Load(loadAfter),
+            ["other_processes_cpu_percent_of_a_core"] = Round(shares?.Others * 100, 1),
+            ["steal_percent_of_a_core"] = Round(shares?.Steal * 100, 2),
             ["protocol"] = $"{rounds} round{(rounds > 1 ? "s" : "")}; in each, the FMA peak, then ours at every size, then NumPy on 1 thread and on all in " +
                 $"their own processes. Per workload: warm up for {Sampling.Scale.Warmup.TotalSeconds} s (at least one call), then " +
                 $"{Sampling.Scale.MinSamples} to {Sampling.Scale.MaxSamples} samples within about {Sampling.Scale.Budget.TotalSeconds} s, " +

@@ -261,32 +261,55 @@ public sealed class GemmTests
         Assert.Equal(second, first);
     }
 
-    // Right at the parallel threshold: just below it (down to one multiply-add below) the library
-    // stays on the calling thread, from it on the product is split; all must match the reference,
-    // for tall, wide and deep shapes.
+    // Right at the parallel threshold: for shapes growing along one dimension, the last one whose
+    // estimated work is below the threshold stays on the calling thread and the first at or above
+    // it is split; both must match the reference. Tall, wide, deep, thin and square families.
     public static TheoryData<int, int, int> ThresholdShapes()
     {
-        Assert.Equal(0, Gemm.ParallelThreshold % 512);
-        int rows = (int)(Gemm.ParallelThreshold / 512);
-        return new()
+        var data = new TheoryData<int, int, int>();
+        var kernel = Gemm.Best;
+        foreach (Func<int, (int M, int K, int N)> family in new Func<int, (int, int, int)>[]
         {
-            { rows - 1, 32, 16 }, { rows, 32, 16 }, { rows + 1, 32, 16 },
-            { (int)Gemm.ParallelThreshold - 1, 1, 1 }, { (int)Gemm.ParallelThreshold, 1, 1 },
-            { 16, rows * 2 - 1, 16 }, { 16, rows * 2, 16 }, { 1, 16, rows * 32 - 1 }, { 1, 16, rows * 32 },
-        };
+            size => (size, 32, 16), size => (size, 1, 1), size => (16, size, 16), size => (1, size, 1),
+            size => (1, 16, size), size => (2, 784, size), size => (size, size, size),
+        })
+        {
+            int size = 1;
+            while (Gemm.EstimatedWork(family(size).M, family(size).K, family(size).N, kernel) < Gemm.ParallelThreshold) size++;
+            var (m, k, n) = family(size - 1);
+            data.Add(m, k, n);
+            (m, k, n) = family(size);
+            data.Add(m, k, n);
+        }
+        return data;
     }
 
     [Theory]
     [MemberData(nameof(ThresholdShapes))]
     public void Multiply_AtTheParallelThreshold_SplitsFromThereAndMatchesReference(int m, int k, int n)
     {
-        bool split = (long)m * k * n >= Gemm.ParallelThreshold;
-        Assert.Equal(split ? Gemm.Team.Size : 1, Gemm.Workers(parallel: true, m, k, n));
-        Assert.Equal(1, Gemm.Workers(parallel: false, m, k, n));
+        var kernel = Gemm.Best;
+        bool split = Gemm.EstimatedWork(m, k, n, kernel) >= Gemm.ParallelThreshold;
+        Assert.Equal(split ? Gemm.Team.Size : 1, Gemm.Workers(parallel: true, m, k, n, kernel));
+        Assert.Equal(1, Gemm.Workers(parallel: false, m, k, n, kernel));
         var random = new Random(m + k + n);
         View a = Make(random, m, k, Layout.RowMajor), b = Make(random, k, n, Layout.Transposed);
-        AssertMatchesReference("Multiply parallel", a, b);
-        AssertMatchesReference("Multiply single thread", a, b);
+        AssertMatchesReference($"Multiply {kernel} kernel, parallel", a, b);
+        AssertMatchesReference($"Multiply {kernel} kernel, single thread", a, b);
+    }
+
+    [Fact]
+    public void EstimatedWork_CountsPaddingAndCopies()
+    {
+        // A product that fills its tiles exactly costs its multiply-adds (in 512-bit lanes) plus its copies.
+        var kernel = Gemm.Best;
+        var (rows, columns) = Gemm.Tile(kernel);
+        int lanesFactor = Math.Max(1, 512 / Gemm.VectorBits(kernel));
+        long exact = Gemm.EstimatedWork(rows, 10, columns, kernel);
+        Assert.True(exact >= (long)rows * columns * 10 * lanesFactor);
+        // One row more costs a whole extra row of tiles, not 1/rows of one.
+        Assert.True(Gemm.EstimatedWork(rows + 1, 10, columns, kernel) >= 2L * rows * columns * 10 * lanesFactor);
+        Assert.Equal(0, Gemm.EstimatedWork(0, 0, 0, kernel));
     }
 
     [Theory]

@@ -26,10 +26,17 @@ internal static unsafe partial class Gemm
     // starts computing, so products deeper than 1024 get narrower panels.
     const int PackedBBudget = 1 << 22;
 
-    // Below this many multiply-adds a product runs on the calling thread: handing chunks to the
-    // team (Gemm.Team.cs) and the finer split cost more than a second core saves. Measured with
-    // `dotnet run -c Release --project src/Foundations.Benchmarks -- crossover`.
-    internal const long ParallelThreshold = 1L << 19;
+    // A product runs on the calling thread unless one thread would spend at least this much work
+    // on it (EstimatedWork's units; ~4 µs on the machine it was measured on): below that, handing
+    // chunks to the team and the finer split cost more than a second core saves. Measured with
+    // `dotnet run -c Release --project src/Foundations.Benchmarks -- crossover`: 64³ (420,864)
+    // ran faster on one thread, 48×100×50 (492,800) and everything larger on two.
+    internal const long ParallelThreshold = 450_000;
+
+    // What copying one float costs, in multiply-adds of 512-bit lanes (one FMA instruction is 16):
+    // packing a float of A or B about half an instruction, storing a float of C about one.
+    // Fitted to crossover's single-thread times, which they match within about ±25%.
+    const int PackCost = 8, StoreCost = 16;
     const int ChunksPerWorker = 2;
 
     // A packed B panel up to this many floats (256 KiB, well within L2) is packed by each thread
@@ -95,11 +102,34 @@ internal static unsafe partial class Gemm
         float[] b, int bOffset, int bRowStride, int bColStride,
         float[] c, int cOffset, int m, int k, int n, bool parallel, GemmKernel kernel) =>
         Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
-            c, cOffset, m, k, n, Workers(parallel, m, k, n), kernel);
+            c, cOffset, m, k, n, Workers(parallel, m, k, n, kernel), kernel);
 
     /// <summary>Threads a product runs on: the whole team when it may and is big enough to gain, else one.</summary>
-    internal static int Workers(bool parallel, int m, int k, int n) =>
-        parallel && (long)m * n * k >= ParallelThreshold ? Team.Size : 1;
+    internal static int Workers(bool parallel, int m, int k, int n, GemmKernel kernel) =>
+        parallel && EstimatedWork(m, k, n, kernel) >= ParallelThreshold ? Team.Size : 1;
+
+    /// <summary>
+    /// What one thread spends on the product, in multiply-adds of 512-bit lanes: the arithmetic of
+    /// every tile, padding included (a 256-bit FMA instruction takes as long as a 512-bit one, so
+    /// its lanes count double), plus packing A and B and storing C. Counting the padding and the
+    /// copies matters for thin products: 1×784×50 has 39,200 multiply-adds but, in 6-row tiles of
+    /// which it fills one row, costs as much as a 100×100×100 product's 1,000,000.
+    /// </summary>
+    internal static long EstimatedWork(int m, int k, int n, GemmKernel kernel)
+    {
+        var (rows, columns) = Tile(kernel);
+        long paddedM = (m + rows - 1) / rows * rows, paddedN = (n + columns - 1) / columns * columns;
+        long arithmetic = paddedM * paddedN * k * Math.Max(1, 512 / VectorBits(kernel));
+        return arithmetic + PackCost * (paddedM + paddedN) * k + StoreCost * (long)m * n;
+    }
+
+    /// <summary>Rows and columns of the tile of C that <paramref name="kernel"/> computes at a time.</summary>
+    internal static (int Rows, int Columns) Tile(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Avx512 => (Avx512Kernel.Rows, Avx512Kernel.Columns),
+        GemmKernel.Avx2 => (Avx2Kernel.Rows, Avx2Kernel.Columns),
+        _ => (PortableKernel.Rows, PortableKernel.Columns),
+    };
 
     /// <summary>
     /// As above, split for <paramref name="workers"/> threads whatever its size, so tests and the
