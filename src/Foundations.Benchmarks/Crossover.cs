@@ -5,9 +5,9 @@ namespace Foundations.Benchmarks;
 /// <summary>
 /// <c>-- crossover</c>: where a second thread starts to pay. For families of shapes of growing size
 /// it times each product on one thread and split for the whole team (Gemm's split forced, whatever
-/// the size), and prints the smallest m·n·k from which the split wins in every family: the figure
-/// <c>Gemm.ParallelThreshold</c> should sit near. <c>-- breakdown [m k n]</c> shows where one
-/// product's time goes.
+/// the size), and prints where the split starts to win in each family and the shapes for which
+/// Gemm's rule (<c>Gemm.EstimatedWork</c> against <c>Gemm.ParallelThreshold</c>) picks the slower
+/// option. <c>-- breakdown [m k n]</c> shows where one product's time goes.
 /// </summary>
 public static class Crossover
 {
@@ -30,7 +30,6 @@ public static class Crossover
         if (Machine.BusyWarning() is { } warning) Console.WriteLine(warning);
         Console.WriteLine($"Gemm.ParallelThreshold now: {Gemm.ParallelThreshold:N0} (Gemm.EstimatedWork's units: multiply-adds of 512-bit lanes, " +
             "padding and copies included)");
-        long crossover = 0;
         var misjudged = new List<string>();
         foreach (var (name, shapes) in Families)
         {
@@ -59,14 +58,12 @@ public static class Crossover
                 else familyCrossover = long.MaxValue;
             }
             Console.WriteLine(familyCrossover == long.MaxValue
-                ? "  the split never won at every size from some point on"
-                : $"  the split wins from an estimated work of {familyCrossover:N0}");
-            crossover = Math.Max(crossover, familyCrossover);
+                ? "  the split lost at the largest size timed"
+                : familyCrossover == Gemm.EstimatedWork(shapes[0].M, shapes[0].K, shapes[0].N, Gemm.Choose(shapes[0].M, shapes[0].N))
+                    ? "  the split won at every size timed"
+                    : $"  the split won at every size from an estimated work of {familyCrossover:N0} on");
         }
         Console.WriteLine();
-        Console.WriteLine(crossover == long.MaxValue
-            ? "In some family the split never won for good: keep the threshold above the largest shape timed."
-            : $"The split wins in every family from an estimated work of {crossover:N0}.");
         int timed = Families.Sum(f => f.Shapes.Length);
         Console.WriteLine(misjudged.Count == 0
             ? $"The library's rule picked the faster choice (within 5%) for all {timed} shapes."

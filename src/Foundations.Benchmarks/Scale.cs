@@ -6,7 +6,8 @@ using System.Text.Json.Nodes;
 namespace Foundations.Benchmarks;
 
 /// <summary>
-/// <c>-- scale [--rounds N] [--out DIR] [--sizes 64,128]</c>: square products n×n·n×n for n = 64 … 4096, ours and
+/// <c>-- scale [--rounds N] [--out DIR] [--sizes 64,128]</c> (or <c>-- scale --chart scale.json</c> to
+/// redraw the chart from saved figures): square products n×n·n×n for n = 64 … 4096, ours and
 /// OpenBLAS's (NumPy's <c>a @ b</c>), each on one thread and on every core. Ours on one thread is
 /// the library's single-thread path (<c>MatMul.BlockedSingleThread</c>, <c>MatMul.Into(…, parallel: false)</c>);
 /// on every core it is <c>a.MatMul(b)</c> and <c>MatMul.Into</c>, which stay on one thread below
@@ -40,8 +41,14 @@ public static class Scale
             {
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--out": outDirectory = args[++i]; break;
+                case "--chart":
+                    // Redraw scale.svg from an existing scale.json, measuring nothing.
+                    string path = args[++i];
+                    File.WriteAllText(Path.ChangeExtension(path, ".svg"), Chart(JsonNode.Parse(File.ReadAllText(path))!));
+                    Console.WriteLine($"wrote {Path.ChangeExtension(path, ".svg")}");
+                    return 0;
                 case "--sizes": Sizes = args[++i].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
-                default: Console.Error.WriteLine($"scale: unknown argument '{args[i]}'; use [--rounds N] [--out DIR] [--sizes 64,128]"); return 2;
+                default: Console.Error.WriteLine($"scale: unknown argument '{args[i]}'; use [--rounds N] [--out DIR] [--sizes 64,128] or --chart scale.json"); return 2;
             }
         outDirectory ??= DefaultDirectory();
         int cores = Environment.ProcessorCount;
@@ -115,7 +122,7 @@ public static class Scale
         {
             WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         }) + "\n");
-        File.WriteAllText(svgPath, Chart(best, peaks, core, cores, json["date"]!.ToString()[..10]));
+        File.WriteAllText(svgPath, Chart(json));
         Console.WriteLine($"wrote {jsonPath} and {svgPath}");
         return about.Count == 0 ? 1 : 0;
     }
@@ -240,26 +247,44 @@ public static class Scale
         };
     }
 
-    /// <summary>GFLOPS against n (log₂ axis) for the allocating calls on both sides, with the 1-thread and all-core peaks.</summary>
-    private static string Chart(Dictionary<(string, int), Timing> best, Dictionary<(int Bits, int Threads), double> peaks,
-        string core, int cores, string date)
+    /// <summary>
+    /// GFLOPS against n (log₂ axis), drawn from a scale.json: the allocating calls on both sides (the
+    /// like-for-like comparison), ours preallocated (MatMul.Into) in a lighter colour, and the
+    /// measured peaks for our kernel's vector width on 1 thread and on every core.
+    /// </summary>
+    public static string Chart(JsonNode json)
     {
-        int bits = Gemm.VectorBits(Gemm.Best);
+        var machine = json["machine"]!;
+        int cores = (int)machine["cores"]!;
+        string core = (string)json["openblas"]!["core"]!;
+        var series = json["series"]!.AsArray().ToDictionary(s => (string)s!["key"]!, s => s!["points"]!.AsArray());
         var chart = new SvgChart(
-            $"Square matmul n×n·n×n, float32: GFLOPS on {Machine.CpuName()} ({cores} cores), {date}",
+            $"Square matmul n×n·n×n, float32, on {machine["cpu"]} ({cores} cores), {((string)json["date"]!)[..10]}",
             "n (log scale)", "GFLOPS");
         (string Key, string Name, string Colour, bool Dashed)[] lines =
         [
             ("ours_matmul_1t", "ours, 1 thread", "#1f77b4", false),
             ("ours_matmul_all", $"ours, {cores} threads", "#1f77b4", true),
+            ("ours_into_1t", "ours preallocated (Into), 1 thread", "#9ecae1", false),
+            ("ours_into_all", $"ours preallocated (Into), {cores} threads", "#9ecae1", true),
             ("numpy_1t", $"OpenBLAS ({core}), 1 thread", "#d62728", false),
             ("numpy_all", $"OpenBLAS ({core}), {cores} threads", "#d62728", true),
         ];
+        var sizes = new SortedSet<double>();
         foreach (var (key, name, colour, dashed) in lines)
-            chart.Line(name, colour, dashed, Sizes.Where(n => best.ContainsKey((key, n))).Select(n => ((double)n, Gflops(best, key, n)!.Value)).ToList());
-        foreach (int threads in new[] { 1, cores }.Distinct())
-            if (peaks.TryGetValue((bits, threads), out double peak))
-                chart.Level($"measured {bits}-bit FMA peak, {threads} thread{(threads > 1 ? "s" : "")}", peak);
-        return chart.Render(Sizes.Select(n => (double)n).ToArray());
+        {
+            if (!series.TryGetValue(key, out var points)) continue;
+            var xy = points.Select(p => ((double)p!["n"]!, (double)p["gflops"]!)).ToList();
+            sizes.UnionWith(xy.Select(p => p.Item1));
+            chart.Line(name, colour, dashed, xy);
+        }
+        int bits = (int)json["series"]!.AsArray().First(s => (string)s!["key"]! == "ours_matmul_all")!["points"]!.AsArray()
+            .Max(p => (int)p!["vector_bits"]!);
+        foreach (var peak in json["peak_gflops"]!.AsArray().Where(p => (int)p!["vector_bits"]! == bits))
+        {
+            int threads = (int)peak!["threads"]!;
+            chart.Level($"measured {bits}-bit FMA peak, {threads} thread{(threads > 1 ? "s" : "")}", (double)peak["gflops"]!);
+        }
+        return chart.Render([.. sizes]);
     }
 }
