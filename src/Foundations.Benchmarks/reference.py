@@ -103,7 +103,15 @@ def classifier_step_calls(spec):
     return {"torch": step}
 
 
-KINDS = {"matmul": matmul_calls, "training_step": training_step_calls, "classifier_step": classifier_step_calls}
+def allocation_calls(spec):
+    """A fresh n x n float32 array written once (what a @ b's result costs before any arithmetic),
+    against writing one array again."""
+    n = spec["n"]
+    reused = np.empty((n, n), np.float32)
+    return {"numpy": lambda: np.empty((n, n), np.float32).fill(1.0), "numpy reused": lambda: reused.fill(1.0)}
+
+
+KINDS = {"matmul": matmul_calls, "allocation": allocation_calls, "training_step": training_step_calls, "classifier_step": classifier_step_calls}
 
 
 def loaded_openblas():
@@ -133,7 +141,7 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    results = {"numpy": {}, "torch": {}}
+    results = {"numpy": {}, "torch": {}, "numpy reused": {}}
     for spec in json.loads(args.workloads):
         protocol = {key: spec[key] for key in ("warmup_seconds", "max_seconds", "min_samples") if key in spec}
         for library, call in KINDS[spec["kind"]](spec).items():
