@@ -27,10 +27,11 @@ internal static unsafe partial class Gemm
     const int PackedBBudget = 1 << 22;
 
     // A product runs on the calling thread unless one thread would spend at least this much work
-    // on it (EstimatedWork's units; ~4 µs on the machine it was measured on): below that, handing
-    // chunks to the team and the finer split cost more than a second core saves. Measured with
-    // `dotnet run -c Release --project src/Foundations.Benchmarks -- crossover`: 64³ (420,864)
-    // ran faster on one thread, 48×100×50 (492,800) and everything larger on two.
+    // on it (EstimatedWork's units; ~4 µs on the machine it was measured on). Measured with
+    // `dotnet run -c Release --project src/Foundations.Benchmarks -- crossover`: on a quiet machine
+    // the split won from about 255,000 (48³), but with other processes busy on the second core it
+    // lost for most products below about 450,000 (64³ is 420,864), and for a few above. Below the
+    // threshold a quiet machine gives up at most about a microsecond.
     internal const long ParallelThreshold = 450_000;
 
     // What copying one float costs, in multiply-adds of 512-bit lanes (one FMA instruction is 16):
