@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Foundations.Benchmarks;
@@ -17,25 +15,11 @@ namespace Foundations.Benchmarks;
 /// </summary>
 public static class Compare
 {
-    // Debian's interpreter: python3 on PATH may be one without torch.
-    private const string Python = "/usr/bin/python3";
-
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(0.5);
-    private static readonly TimeSpan MinSample = TimeSpan.FromMilliseconds(2);
-    private static readonly TimeSpan MaxPerWorkload = TimeSpan.FromSeconds(4);
-    private const int MaxSamples = 31;
-
-    // Set by the machine's environment to pin OpenBLAS to its AVX2 kernels; removed for the Python
-    // side only, so that NumPy and PyTorch run the kernel OpenBLAS picks for this CPU.
-    private static readonly string[] PinnedOpenBlasVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
-
     /// <summary>
     /// What one row times: ours as a user calls it (allocating the result, all cores), and for
     /// products also MatMul.Into on all cores and on one. <paramref name="Spec"/> tells reference.py what to time.
     /// </summary>
     private sealed record Workload(string Name, double Flops, int Width, Action Ours, Action? Into, Action? IntoOneThread, JsonObject Spec);
-
-    private readonly record struct Timing(double BestMicroseconds, double MedianMicroseconds);
 
     public static int Run(string[] args)
     {
@@ -45,9 +29,11 @@ public static class Compare
         workloads.Add(TrainingStep());
         workloads.AddRange(ClassifierWorkloads());
 
-        Console.WriteLine($"{CpuName()}, {threads} cores, {RuntimeInformation.FrameworkDescription}, " +
+        Console.WriteLine($"{Machine.CpuName()}, {threads} cores, {RuntimeInformation.FrameworkDescription}, " +
             $"micro-kernel: {Gemm.Best} ({Gemm.VectorBits(Gemm.Best)}-bit vectors; 6x16 AVX2 for results too small for its tile)");
-        Console.WriteLine($"load average before: {LoadAverage()}");
+        Console.WriteLine($"load average before: {Machine.LoadAverage()}");
+        var meter = new Machine.CpuMeter();
+        if (Machine.BusyWarning() is { } warning) Console.WriteLine(warning);
         var peaks = new Dictionary<(int Width, int Threads), double>();
 
         // Rounds alternate between the two processes, so a burst of load from elsewhere on the
@@ -64,25 +50,25 @@ public static class Compare
             foreach (var workload in workloads)
             {
                 Console.Error.WriteLine($"round {round}/{rounds}: timing {workload.Name} here...");
-                Keep(best, ("ours", workload.Name), Measure(workload.Ours));
-                if (workload.Into is { } into) Keep(best, ("into", workload.Name), Measure(into));
-                if (workload.IntoOneThread is { } oneThread) Keep(best, ("into 1T", workload.Name), Measure(oneThread));
+                Keep(best, ("ours", workload.Name), Sampling.Compare.Measure(workload.Ours));
+                if (workload.Into is { } into) Keep(best, ("into", workload.Name), Sampling.Compare.Measure(into));
+                if (workload.IntoOneThread is { } oneThread) Keep(best, ("into 1T", workload.Name), Sampling.Compare.Measure(oneThread));
             }
 
             Console.Error.WriteLine($"round {round}/{rounds}: timing NumPy and PyTorch...");
-            if (RunReference(threads, workloads) is not { } reference) continue;
+            if (Reference.Run(threads, workloads.Select(w => (JsonNode)w.Spec)) is not { } reference) continue;
             about ??= reference;
             foreach (string library in new[] { "numpy", "torch" })
                 foreach (var (name, result) in reference["results"]![library]!.AsObject())
-                    Keep(best, (library, name), new Timing((double)result!["best_us"]!, (double)result["median_us"]!));
+                    Keep(best, (library, name), new Timing((double)result!["best_us"]!, (double)result["median_us"]!, (int)result["samples"]!));
         }
 
-        Console.WriteLine($"load average after: {LoadAverage()}");
+        Console.WriteLine($"load average after: {Machine.LoadAverage()}; {meter.Report()}");
         int theirWidth = 256;
         if (about is not null)
         {
             string core = (string?)about["openblas_core"] ?? "unknown";
-            theirWidth = OpenBlasVectorBits(core);
+            theirWidth = Reference.OpenBlasVectorBits(core);
             Console.WriteLine($"Python {about["python"]}, NumPy {about["numpy"]}, torch {about["torch"]} " +
                 $"({about["torch_threads"]} threads); BLAS: {about["blas"]}");
             Console.WriteLine($"OpenBLAS core chosen: {core} ({theirWidth}-bit kernels), " +
@@ -100,13 +86,6 @@ public static class Compare
         PrintTable(workloads, best, PeaksFor, threads, rounds);
         return about is null ? 1 : 0;
     }
-
-    /// <summary>OpenBLAS's x86 cores with 512-bit SGEMM kernels; the others use 256-bit (or narrower) ones.</summary>
-    private static int OpenBlasVectorBits(string core) =>
-        core.ToUpperInvariant() is "SKYLAKEX" or "COOPERLAKE" or "SAPPHIRERAPIDS" ? 512 : 256;
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static Workload MatMul(MatMulShape shape) => new(
         shape.ToString(), shape.Flops, Gemm.VectorBits(Gemm.Choose(shape.M, shape.N)), () => shape.Allocating(), () => shape.Into(parallel: true), () => shape.Into(parallel: false),
@@ -149,69 +128,11 @@ public static class Compare
         yield return new Workload($"step {Shape}, CE, autograd", ClassifierSteps.Flops, width, steps.AutogradCrossEntropy, null, null, Spec($"step {Shape}, CE, autograd", "cross_entropy"));
     }
 
-    private static string CpuName() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
-                ?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-            : RuntimeInformation.ProcessArchitecture.ToString();
-
-    private static Timing Measure(Action call)
-    {
-        var warmup = Stopwatch.StartNew();
-        while (warmup.Elapsed < Warmup) call();
-
-        long begin = Stopwatch.GetTimestamp();
-        call();
-        var one = Stopwatch.GetElapsedTime(begin);
-        int batch = (int)Math.Max(1, MinSample.Ticks / Math.Max(one.Ticks, 1) + 1);
-
-        var samples = new List<double>();
-        var total = Stopwatch.StartNew();
-        while (samples.Count < MaxSamples && (samples.Count < 5 || total.Elapsed < MaxPerWorkload))
-        {
-            begin = Stopwatch.GetTimestamp();
-            for (int i = 0; i < batch; i++) call();
-            samples.Add(Stopwatch.GetElapsedTime(begin).TotalMicroseconds / batch);
-        }
-        samples.Sort();
-        return new Timing(samples[0], samples[samples.Count / 2]);
-    }
-
     /// <summary>Keeps whichever round had the lower best time, with that round's median.</summary>
     private static void Keep(Dictionary<(string, string), Timing> best, (string, string) key, Timing timing)
     {
         if (!best.TryGetValue(key, out var kept) || timing.BestMicroseconds < kept.BestMicroseconds)
             best[key] = timing;
-    }
-
-    private static JsonNode? RunReference(int threads, List<Workload> workloads)
-    {
-        string script = Path.Combine(AppContext.BaseDirectory, "reference.py");
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList =
-            {
-                script, "--threads", threads.ToString(CultureInfo.InvariantCulture),
-                "--workloads", new JsonArray(workloads.Select(w => (JsonNode)w.Spec.DeepClone()).ToArray()).ToJsonString(),
-            },
-        };
-        foreach (string variable in PinnedOpenBlasVariables) start.Environment.Remove(variable);
-        try
-        {
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode == 0) return JsonNode.Parse(output);
-            Console.Error.WriteLine($"{Python} {script} failed ({process.ExitCode}):\n{error.Result}");
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or JsonException)
-        {
-            Console.Error.WriteLine($"could not run {Python} {script}: {e.Message}");
-        }
-        return null;
     }
 
     private static void PrintTable(List<Workload> workloads, Dictionary<(string, string), Timing> best,

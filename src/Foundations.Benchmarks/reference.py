@@ -7,6 +7,10 @@ Run with Debian's interpreter, which has the python3-numpy and python3-torch pac
 For each workload it times NumPy's `a @ b` (OpenBLAS, when libopenblas0-pthread is installed)
 and `torch.matmul(a, b)` with the same protocol as the C# side (warm up, then the best and median
 of up to 31 samples, each sample long enough to dwarf the timer), and prints one JSON object.
+A workload may list the "libraries" to time (default: all that apply) and shorten the protocol
+with "warmup_seconds", "max_seconds" and "min_samples", as `scale` does for 4096x4096 products.
+--threads sets torch's thread count; OpenBLAS (and so NumPy) reads OPENBLAS_NUM_THREADS when it
+loads, so a caller that wants NumPy on a given number of threads sets that variable for this process.
 """
 
 import argparse
@@ -26,10 +30,11 @@ MAX_SAMPLES = 31
 MAX_SECONDS_PER_WORKLOAD = 4.0
 
 
-def time_call(call):
+def time_call(call, warmup_seconds=WARMUP_SECONDS, max_seconds=MAX_SECONDS_PER_WORKLOAD, min_samples=5):
     """Per-call seconds: (best, median, samples, calls per sample)."""
     start = time.perf_counter()
-    while time.perf_counter() - start < WARMUP_SECONDS:
+    call()
+    while time.perf_counter() - start < warmup_seconds:
         call()
 
     begin = time.perf_counter()
@@ -38,8 +43,8 @@ def time_call(call):
     batch = max(1, int(MIN_SAMPLE_SECONDS / one) + 1)
 
     samples = []
-    deadline = time.perf_counter() + MAX_SECONDS_PER_WORKLOAD
-    while len(samples) < MAX_SAMPLES and (len(samples) < 5 or time.perf_counter() < deadline):
+    deadline = time.perf_counter() + max_seconds
+    while len(samples) < MAX_SAMPLES and (len(samples) < min_samples or time.perf_counter() < deadline):
         begin = time.perf_counter()
         for _ in range(batch):
             call()
@@ -98,7 +103,15 @@ def classifier_step_calls(spec):
     return {"torch": step}
 
 
-KINDS = {"matmul": matmul_calls, "training_step": training_step_calls, "classifier_step": classifier_step_calls}
+def allocation_calls(spec):
+    """A fresh n x n float32 array written once (what a @ b's result costs before any arithmetic),
+    against writing one array again."""
+    n = spec["n"]
+    reused = np.empty((n, n), np.float32)
+    return {"numpy": lambda: np.empty((n, n), np.float32).fill(1.0), "numpy reused": lambda: reused.fill(1.0)}
+
+
+KINDS = {"matmul": matmul_calls, "allocation": allocation_calls, "training_step": training_step_calls, "classifier_step": classifier_step_calls}
 
 
 def loaded_openblas():
@@ -128,10 +141,13 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    results = {"numpy": {}, "torch": {}}
+    results = {"numpy": {}, "torch": {}, "numpy reused": {}}
     for spec in json.loads(args.workloads):
+        protocol = {key: spec[key] for key in ("warmup_seconds", "max_seconds", "min_samples") if key in spec}
         for library, call in KINDS[spec["kind"]](spec).items():
-            best, median, samples, batch = time_call(call)
+            if library not in spec.get("libraries", [library]):
+                continue
+            best, median, samples, batch = time_call(call, **protocol)
             results[library][spec["name"]] = {
                 "best_us": best * 1e6, "median_us": median * 1e6, "samples": samples, "batch": batch}
 

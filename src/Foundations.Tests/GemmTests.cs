@@ -66,6 +66,11 @@ public sealed class GemmTests
         {
             multipliers[$"Multiply {kernel} kernel, parallel"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: true, kernel);
             multipliers[$"Multiply {kernel} kernel, single thread"] = (a, b, c, o) => Multiply(a, b, c, o, parallel: false, kernel);
+            // The parallel split on every shape, however small: below the threshold the library
+            // never splits, so without this the split of small and odd shapes would go untested.
+            multipliers[$"Multiply {kernel} kernel, split whatever the size"] = (a, b, c, o) =>
+                Gemm.Multiply(a.Data, a.Offset, a.RowStride, a.ColStride, b.Data, b.Offset, b.RowStride, b.ColStride,
+                    c, o, a.Rows, a.Cols, b.Cols, workers: Math.Max(2, Gemm.Team.Size), kernel);
         }
         multipliers["MultiplySimd"] = (a, b, c, o) => Gemm.MultiplySimd(
             a.Data, a.Offset, a.RowStride, a.ColStride, b.Data, b.Offset, b.RowStride, b.ColStride,
@@ -129,7 +134,8 @@ public sealed class GemmTests
     }
 
     // (m, k, n): degenerate, prime, one less / equal / one more than the 6×16 tile and the
-    // 240 (rows) × 256 (depth) × 4096 (columns) blocks, and one big enough to go parallel.
+    // 240 (rows) × 256 (depth) × 4096 (columns) blocks, and one big enough to go parallel. With
+    // the split forced, (300, 257, 511) also packs B in shares (its panel is above SerialPackFloats).
     public static readonly TheoryData<int, int, int> Shapes = new()
     {
         { 1, 1, 1 }, { 1, 1, 40 }, { 40, 1, 1 }, { 1, 50, 1 }, { 1, 784, 10 }, { 30, 1, 33 },
@@ -253,5 +259,74 @@ public sealed class GemmTests
         Multiply(a, b, second, 0, parallel: true, kernel: Gemm.Choose(a.Rows, b.Cols));
         Multiply(a, b, first, 0, parallel: false, kernel: Gemm.Choose(a.Rows, b.Cols));
         Assert.Equal(second, first);
+    }
+
+    // Right at the parallel threshold: for shapes growing along one dimension, the last one whose
+    // estimated work is below the threshold stays on the calling thread and the first at or above
+    // it is split; both must match the reference. Tall, wide, deep, thin and square families.
+    public static TheoryData<int, int, int> ThresholdShapes()
+    {
+        var data = new TheoryData<int, int, int>();
+        var kernel = Gemm.Best;
+        foreach (Func<int, (int M, int K, int N)> family in new Func<int, (int, int, int)>[]
+        {
+            size => (size, 32, 16), size => (size, 1, 1), size => (16, size, 16), size => (1, size, 1),
+            size => (1, 16, size), size => (2, 784, size), size => (size, size, size),
+        })
+        {
+            int size = 1;
+            while (Gemm.EstimatedWork(family(size).M, family(size).K, family(size).N, kernel) < Gemm.ParallelThreshold) size++;
+            var (m, k, n) = family(size - 1);
+            data.Add(m, k, n);
+            (m, k, n) = family(size);
+            data.Add(m, k, n);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ThresholdShapes))]
+    public void Multiply_AtTheParallelThreshold_SplitsFromThereAndMatchesReference(int m, int k, int n)
+    {
+        var kernel = Gemm.Best;
+        bool split = Gemm.EstimatedWork(m, k, n, kernel) >= Gemm.ParallelThreshold;
+        Assert.Equal(split ? Gemm.Team.Size : 1, Gemm.Workers(parallel: true, m, k, n, kernel));
+        Assert.Equal(1, Gemm.Workers(parallel: false, m, k, n, kernel));
+        var random = new Random(m + k + n);
+        View a = Make(random, m, k, Layout.RowMajor), b = Make(random, k, n, Layout.Transposed);
+        AssertMatchesReference($"Multiply {kernel} kernel, parallel", a, b);
+        AssertMatchesReference($"Multiply {kernel} kernel, single thread", a, b);
+    }
+
+    [Fact]
+    public void EstimatedWork_CountsPaddingAndCopies()
+    {
+        // A product that fills its tiles exactly costs its multiply-adds (in 512-bit lanes) plus its copies.
+        var kernel = Gemm.Best;
+        var (rows, columns) = Gemm.Tile(kernel);
+        int lanesFactor = Math.Max(1, 512 / Gemm.VectorBits(kernel));
+        long exact = Gemm.EstimatedWork(rows, 10, columns, kernel);
+        Assert.True(exact >= (long)rows * columns * 10 * lanesFactor);
+        // One row more costs a whole extra row of tiles, not 1/rows of one.
+        Assert.True(Gemm.EstimatedWork(rows + 1, 10, columns, kernel) >= 2L * rows * columns * 10 * lanesFactor);
+        Assert.Equal(0, Gemm.EstimatedWork(0, 0, 0, kernel));
+    }
+
+    [Theory]
+    [InlineData(0, 5, 7)]
+    [InlineData(5, 0, 7)]
+    [InlineData(5, 7, 0)]
+    public void Multiply_EmptyShapesWithTheSplitForced_WriteZerosOrNothing(int m, int k, int n)
+    {
+        var c = new float[m * n + 2];
+        Array.Fill(c, float.NaN);
+        var a = new float[m * k];
+        var b = new float[k * n];
+        foreach (var kernel in Enum.GetValues<GemmKernel>().Where(Gemm.IsSupported))
+        {
+            Gemm.Multiply(a, 0, k, 1, b, 0, n, 1, c, 1, m, k, n, workers: 2, kernel);
+            Assert.True(float.IsNaN(c[0]) && float.IsNaN(c[^1]), $"{kernel} wrote outside C");
+            Assert.All(c[1..^1], x => Assert.Equal(0, x));
+        }
     }
 }

@@ -20,7 +20,7 @@ internal static unsafe partial class Gemm
         public static int PanelColumns => 128 * Columns;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Multiply(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+        public static void Multiply(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate)
         {
             for (int i = 0; i < Rows; i++)
                 for (int j = 0; j < Columns; j += 16)
@@ -79,20 +79,43 @@ internal static unsafe partial class Gemm
                 c130 = Avx512F.FusedMultiplyAdd(ai, b0, c130);
                 c131 = Avx512F.FusedMultiplyAdd(ai, b1, c131);
             }
-            StoreRow(c + 0 * ldc, c000, c001, accumulate);
-            StoreRow(c + 1 * ldc, c010, c011, accumulate);
-            StoreRow(c + 2 * ldc, c020, c021, accumulate);
-            StoreRow(c + 3 * ldc, c030, c031, accumulate);
-            StoreRow(c + 4 * ldc, c040, c041, accumulate);
-            StoreRow(c + 5 * ldc, c050, c051, accumulate);
-            StoreRow(c + 6 * ldc, c060, c061, accumulate);
-            StoreRow(c + 7 * ldc, c070, c071, accumulate);
-            StoreRow(c + 8 * ldc, c080, c081, accumulate);
-            StoreRow(c + 9 * ldc, c090, c091, accumulate);
-            StoreRow(c + 10 * ldc, c100, c101, accumulate);
-            StoreRow(c + 11 * ldc, c110, c111, accumulate);
-            StoreRow(c + 12 * ldc, c120, c121, accumulate);
-            StoreRow(c + 13 * ldc, c130, c131, accumulate);
+            if (rows == Rows && columns == Columns)
+            {
+                StoreRow(c + 0 * ldc, c000, c001, accumulate);
+                StoreRow(c + 1 * ldc, c010, c011, accumulate);
+                StoreRow(c + 2 * ldc, c020, c021, accumulate);
+                StoreRow(c + 3 * ldc, c030, c031, accumulate);
+                StoreRow(c + 4 * ldc, c040, c041, accumulate);
+                StoreRow(c + 5 * ldc, c050, c051, accumulate);
+                StoreRow(c + 6 * ldc, c060, c061, accumulate);
+                StoreRow(c + 7 * ldc, c070, c071, accumulate);
+                StoreRow(c + 8 * ldc, c080, c081, accumulate);
+                StoreRow(c + 9 * ldc, c090, c091, accumulate);
+                StoreRow(c + 10 * ldc, c100, c101, accumulate);
+                StoreRow(c + 11 * ldc, c110, c111, accumulate);
+                StoreRow(c + 12 * ldc, c120, c121, accumulate);
+                StoreRow(c + 13 * ldc, c130, c131, accumulate);
+                return;
+            }
+            // A tile on C's edge: masked stores write only its first `columns` columns, and only
+            // its first `rows` rows are stored; a neighbouring tile's elements are never touched.
+            var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            var left = Vector512.LessThan(lane, Vector512.Create(columns)).AsSingle();
+            var right = Vector512.LessThan(lane, Vector512.Create(columns - 16)).AsSingle();
+            StoreRow(c + 0 * ldc, c000, c001, left, right, accumulate); if (rows == 1) return;
+            StoreRow(c + 1 * ldc, c010, c011, left, right, accumulate); if (rows == 2) return;
+            StoreRow(c + 2 * ldc, c020, c021, left, right, accumulate); if (rows == 3) return;
+            StoreRow(c + 3 * ldc, c030, c031, left, right, accumulate); if (rows == 4) return;
+            StoreRow(c + 4 * ldc, c040, c041, left, right, accumulate); if (rows == 5) return;
+            StoreRow(c + 5 * ldc, c050, c051, left, right, accumulate); if (rows == 6) return;
+            StoreRow(c + 6 * ldc, c060, c061, left, right, accumulate); if (rows == 7) return;
+            StoreRow(c + 7 * ldc, c070, c071, left, right, accumulate); if (rows == 8) return;
+            StoreRow(c + 8 * ldc, c080, c081, left, right, accumulate); if (rows == 9) return;
+            StoreRow(c + 9 * ldc, c090, c091, left, right, accumulate); if (rows == 10) return;
+            StoreRow(c + 10 * ldc, c100, c101, left, right, accumulate); if (rows == 11) return;
+            StoreRow(c + 11 * ldc, c110, c111, left, right, accumulate); if (rows == 12) return;
+            StoreRow(c + 12 * ldc, c120, c121, left, right, accumulate); if (rows == 13) return;
+            StoreRow(c + 13 * ldc, c130, c131, left, right, accumulate);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -105,6 +128,18 @@ internal static unsafe partial class Gemm
             }
             Vector512.Store(v0, c + 0);
             Vector512.Store(v1, c + 16);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void StoreRow(float* c, Vector512<float> v0, Vector512<float> v1, Vector512<float> left, Vector512<float> right, bool accumulate)
+        {
+            if (accumulate)
+            {
+                v0 += Avx512F.MaskLoad(c + 0, left, Vector512<float>.Zero);
+                v1 += Avx512F.MaskLoad(c + 16, right, Vector512<float>.Zero);
+            }
+            Avx512F.MaskStore(c + 0, left, v0);
+            Avx512F.MaskStore(c + 16, right, v1);
         }
     }
 }

@@ -11,7 +11,8 @@ internal enum GemmKernel { Avx512, Avx2, Portable }
 /// <summary>
 /// A micro-kernel and the sizes it was tuned with: cTile[Rows×Columns] (+)= aSliver[kc][Rows] · bSliver[kc][Columns],
 /// where a sliver of A holds, for each step p, the Rows values of one column of A, and a sliver of B
-/// one row of Columns values. Depth (KC) bounds kc; BlockRows (MC) and PanelColumns (NC) size the
+/// one row of Columns values. On C's edges only the first <c>rows</c> × <c>columns</c> of the tile
+/// exist, and the kernel stores only those (the rest of its arithmetic is thrown away). Depth (KC) bounds kc; BlockRows (MC) and PanelColumns (NC) size the
 /// packed blocks of A and B that Problem keeps in L2 and L3.
 /// </summary>
 internal unsafe interface IMicroKernel
@@ -21,7 +22,7 @@ internal unsafe interface IMicroKernel
     static abstract int Depth { get; }
     static abstract int BlockRows { get; }
     static abstract int PanelColumns { get; }
-    static abstract void Multiply(int kc, float* a, float* b, float* c, nint ldc, bool accumulate);
+    static abstract void Multiply(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate);
 }
 
 // The 256-bit and portable micro-kernels; the 512-bit one is in Gemm.Avx512.cs.
@@ -42,7 +43,7 @@ internal static unsafe partial class Gemm
         public static int PanelColumns => 256 * Columns;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Multiply(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+        public static void Multiply(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate)
         {
             // Fetch the tile of C now so its cache misses overlap the loop instead of stalling the stores.
             for (int i = 0; i < Rows; i++)
@@ -76,12 +77,26 @@ internal static unsafe partial class Gemm
                 c50 = Fma.MultiplyAdd(ai, b0, c50);
                 c51 = Fma.MultiplyAdd(ai, b1, c51);
             }
-            StoreRow(c, c00, c01, accumulate);
-            StoreRow(c + ldc, c10, c11, accumulate);
-            StoreRow(c + 2 * ldc, c20, c21, accumulate);
-            StoreRow(c + 3 * ldc, c30, c31, accumulate);
-            StoreRow(c + 4 * ldc, c40, c41, accumulate);
-            StoreRow(c + 5 * ldc, c50, c51, accumulate);
+            if (rows == Rows && columns == Columns)
+            {
+                StoreRow(c, c00, c01, accumulate);
+                StoreRow(c + ldc, c10, c11, accumulate);
+                StoreRow(c + 2 * ldc, c20, c21, accumulate);
+                StoreRow(c + 3 * ldc, c30, c31, accumulate);
+                StoreRow(c + 4 * ldc, c40, c41, accumulate);
+                StoreRow(c + 5 * ldc, c50, c51, accumulate);
+                return;
+            }
+            // An edge tile: masked stores, only the rows that exist (as in the 512-bit kernel).
+            var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            var left = Vector256.LessThan(lane, Vector256.Create(columns)).AsSingle();
+            var right = Vector256.LessThan(lane, Vector256.Create(columns - 8)).AsSingle();
+            StoreRow(c, c00, c01, left, right, accumulate); if (rows == 1) return;
+            StoreRow(c + ldc, c10, c11, left, right, accumulate); if (rows == 2) return;
+            StoreRow(c + 2 * ldc, c20, c21, left, right, accumulate); if (rows == 3) return;
+            StoreRow(c + 3 * ldc, c30, c31, left, right, accumulate); if (rows == 4) return;
+            StoreRow(c + 4 * ldc, c40, c41, left, right, accumulate); if (rows == 5) return;
+            StoreRow(c + 5 * ldc, c50, c51, left, right, accumulate);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -95,11 +110,24 @@ internal static unsafe partial class Gemm
             Vector256.Store(left, c);
             Vector256.Store(right, c + 8);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void StoreRow(float* c, Vector256<float> v0, Vector256<float> v1, Vector256<float> left, Vector256<float> right, bool accumulate)
+        {
+            if (accumulate)
+            {
+                v0 += Avx.MaskLoad(c, left);
+                v1 += Avx.MaskLoad(c + 8, right);
+            }
+            Avx.MaskStore(c, left, v0);
+            Avx.MaskStore(c + 8, right, v1);
+        }
     }
 
     /// <summary>
     /// The same tile and blocking without FMA or AVX, for any CPU: each Vector&lt;float&gt;-wide
-    /// strip of each row of the tile is one dot product over p, kept in a register.
+    /// strip of each row of the tile is one dot product over p, kept in a register. Being a loop over
+    /// the tile's elements, it computes only the ones that exist.
     /// </summary>
     internal readonly struct PortableKernel : IMicroKernel
     {
@@ -110,14 +138,14 @@ internal static unsafe partial class Gemm
         public static int PanelColumns => Avx2Kernel.PanelColumns;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Multiply(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+        public static void Multiply(int kc, float* a, float* b, float* c, nint ldc, int rows, int columns, bool accumulate)
         {
             int width = Vector<float>.Count;
-            for (int i = 0; i < Rows; i++)
+            for (int i = 0; i < rows; i++)
             {
                 float* cRow = c + i * ldc;
                 int j = 0;
-                for (; j + width <= Columns; j += width)
+                for (; j + width <= columns; j += width)
                 {
                     var sum = Vector<float>.Zero;
                     for (int p = 0; p < kc; p++)
@@ -125,7 +153,7 @@ internal static unsafe partial class Gemm
                     if (accumulate) sum += Vector.Load(cRow + j);
                     Vector.Store(sum, cRow + j);
                 }
-                for (; j < Columns; j++)
+                for (; j < columns; j++)
                 {
                     float sum = 0;
                     for (int p = 0; p < kc; p++)

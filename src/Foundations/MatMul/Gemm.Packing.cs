@@ -11,6 +11,12 @@ internal static unsafe partial class Gemm
     [ThreadStatic] static float[]? packedA;
     [ThreadStatic] static float[]? packedB;
 
+    // Which tiles of which parallel panel this thread's packedB holds, when it packed its own copy;
+    // every parallel panel gets a new number, so a stale record never matches.
+    [ThreadStatic] static long privatePanel;
+    [ThreadStatic] static int privateFirstTile, privateEndTile;
+    static long parallelPanels;
+
     readonly partial struct Problem<TKernel>
     {
         /// <summary>

@@ -26,11 +26,24 @@ internal static unsafe partial class Gemm
     // starts computing, so products deeper than 1024 get narrower panels.
     const int PackedBBudget = 1 << 22;
 
-    // Waking the other threads costs ~4 µs; below this many multiply-adds (~10 µs on one
-    // core) that is more than they save.
-    const long ParallelThreshold = 1L << 19;
+    // A product runs on the calling thread unless one thread would spend at least this much work
+    // on it (EstimatedWork's units; ~4 µs on the machine it was measured on). Measured with
+    // `dotnet run -c Release --project src/Foundations.Benchmarks -- crossover`: on a quiet machine
+    // the split won from about 255,000 (48³), but with other processes busy on the second core it
+    // lost for most products below about 450,000 (64³ is 420,864), and for a few above. Below the
+    // threshold a quiet machine gives up at most about a microsecond.
+    internal const long ParallelThreshold = 450_000;
+
+    // What copying one float costs, in multiply-adds of 512-bit lanes (one FMA instruction is 16):
+    // packing a float of A or B about half an instruction, storing a float of C about one.
+    // Fitted to crossover's single-thread times, which they match within about ±25%.
+    const int PackCost = 8, StoreCost = 16;
     const int ChunksPerWorker = 2;
-    static readonly ParallelOptions Options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    // A packed B panel up to this many floats (256 KiB, well within L2) is packed by each thread
+    // for itself, only the tiles its chunks need: reading tiles another core has just packed costs
+    // more than packing them again. A larger one is packed once, in shares, and read by all.
+    const long PrivatePackFloats = 1L << 16;
 
     /// <summary>The micro-kernel this process uses: the widest its CPU and runtime settings allow.</summary>
     internal static GemmKernel Best { get; } =
@@ -88,8 +101,47 @@ internal static unsafe partial class Gemm
     internal static void Multiply(
         float[] a, int aOffset, int aRowStride, int aColStride,
         float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n, bool parallel, GemmKernel kernel)
+        float[] c, int cOffset, int m, int k, int n, bool parallel, GemmKernel kernel) =>
+        Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
+            c, cOffset, m, k, n, Workers(parallel, m, k, n, kernel), kernel);
+
+    /// <summary>Threads a product runs on: the whole team when it may and is big enough to gain, else one.</summary>
+    internal static int Workers(bool parallel, int m, int k, int n, GemmKernel kernel) =>
+        parallel && EstimatedWork(m, k, n, kernel) >= ParallelThreshold ? Team.Size : 1;
+
+    /// <summary>
+    /// What one thread spends on the product, in multiply-adds of 512-bit lanes: the arithmetic of
+    /// every tile, padding included (a 256-bit FMA instruction takes as long as a 512-bit one, so
+    /// its lanes count double), plus packing A and B and storing C. Counting the padding and the
+    /// copies matters for thin products: 1×784×50 has 39,200 multiply-adds but, in 6-row tiles of
+    /// which it fills one row, costs as much as a 100×100×100 product's 1,000,000.
+    /// </summary>
+    internal static long EstimatedWork(int m, int k, int n, GemmKernel kernel)
     {
+        var (rows, columns) = Tile(kernel);
+        long paddedM = (m + rows - 1) / rows * rows, paddedN = (n + columns - 1) / columns * columns;
+        long arithmetic = paddedM * paddedN * k * Math.Max(1, 512 / VectorBits(kernel));
+        return arithmetic + PackCost * (paddedM + paddedN) * k + StoreCost * (long)m * n;
+    }
+
+    /// <summary>Rows and columns of the tile of C that <paramref name="kernel"/> computes at a time.</summary>
+    internal static (int Rows, int Columns) Tile(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Avx512 => (Avx512Kernel.Rows, Avx512Kernel.Columns),
+        GemmKernel.Avx2 => (Avx2Kernel.Rows, Avx2Kernel.Columns),
+        _ => (PortableKernel.Rows, PortableKernel.Columns),
+    };
+
+    /// <summary>
+    /// As above, split for <paramref name="workers"/> threads whatever its size, so tests and the
+    /// crossover benchmark can run either path on any shape.
+    /// </summary>
+    internal static void Multiply(
+        float[] a, int aOffset, int aRowStride, int aColStride,
+        float[] b, int bOffset, int bRowStride, int bColStride,
+        float[] c, int cOffset, int m, int k, int n, int workers, GemmKernel kernel)
+    {
+        Debug.Assert(workers >= 1);
         Debug.Assert(m >= 0 && k >= 0 && n >= 0);
         Debug.Assert(cOffset >= 0 && cOffset + (long)m * n <= c.Length);
         Debug.Assert(m == 0 || k == 0 || InBounds(a.Length, aOffset, m, aRowStride, k, aColStride));
@@ -103,7 +155,6 @@ internal static unsafe partial class Gemm
             return;
         }
 
-        int workers = parallel && (long)m * n * k >= ParallelThreshold ? Environment.ProcessorCount : 1;
         fixed (float* pa = a, pb = b, pc = c)
         {
             var operands = new Operands(pa + aOffset, aRowStride, aColStride, pb + bOffset, bRowStride, bColStride,
@@ -203,35 +254,58 @@ internal static unsafe partial class Gemm
             {
                 int cols = Math.Min(panelWidth, n - j0);
                 int colTiles = (cols + NR - 1) / NR;
-                float* packed = Rent(ref packedB, k * colTiles * NR);
                 if (workers == 1)
                 {
+                    float* packed = Rent(ref packedB, k * colTiles * NR);
                     PackB(packed, depth, j0, cols, 0, colTiles);
                     Compute(packed, depth, j0, cols, 0, rowTiles, 0, colTiles);
                 }
                 else
                 {
-                    RunParallel(workers, packed, depth, j0, cols, rowTiles, colTiles);
+                    RunParallel(workers, depth, j0, cols, rowTiles, colTiles);
                 }
             }
         }
 
         /// <summary>
-        /// One panel on several threads: pack B's tiles in shares, then compute C in a grid of
-        /// rectangles. There are several rectangles per thread, handed out as threads free up,
-        /// so a thread that the OS preempts delays the call by one rectangle, not by half of it.
-        /// Rows are split first; columns only when there are too few rows to go round.
+        /// One panel on several threads, as a grid of rectangles of C, several per thread, so that a
+        /// thread the OS preempts delays the call by one rectangle, not by half of it (Team hands
+        /// them out). Rows are split first; columns only when there are too few rows to go round.
+        /// A small panel of B is packed by each thread for its own rectangles; a large one is packed
+        /// in shares first and then read by every thread.
         /// </summary>
-        void RunParallel(int workers, float* packed, int depth, int j0, int cols, int rowTiles, int colTiles)
+        void RunParallel(int workers, int depth, int j0, int cols, int rowTiles, int colTiles)
         {
             int target = ChunksPerWorker * workers;
             int rowChunks = rowTiles >= 2 * workers ? Math.Min(rowTiles, target) : 1;
             int colChunks = Math.Min(colTiles, (target + rowChunks - 1) / rowChunks);
-            int packChunks = Math.Min(colTiles, target);
+            int panelFloats = k * colTiles * NR;
             var self = this;
-            Parallel.For(0, packChunks, Options, chunk => self.PackB(
+            if (panelFloats <= PrivatePackFloats)
+            {
+                long call = Interlocked.Increment(ref parallelPanels);
+                Team.Run(rowChunks * colChunks, chunk =>
+                {
+                    int r = chunk / colChunks, q = chunk % colChunks;
+                    int q0 = q * colTiles / colChunks, q1 = (q + 1) * colTiles / colChunks;
+                    float* own = Rent(ref packedB, panelFloats);
+                    // A thread that already packed these tiles for this panel (an earlier row chunk) reuses them.
+                    if (privatePanel != call || q0 < privateFirstTile || q1 > privateEndTile)
+                    {
+                        self.PackB(own, depth, j0, cols, q0, q1);
+                        (privatePanel, privateFirstTile, privateEndTile) = (call, q0, q1);
+                    }
+                    self.Compute(own, depth, j0, cols,
+                        r * rowTiles / rowChunks, (r + 1) * rowTiles / rowChunks, q0, q1);
+                });
+                return;
+            }
+
+            float* packed = Rent(ref packedB, panelFloats);
+            int packChunks = Math.Min(colTiles, target);
+            Team.Run(packChunks, chunk => self.PackB(
                 packed, depth, j0, cols, chunk * colTiles / packChunks, (chunk + 1) * colTiles / packChunks));
-            Parallel.For(0, rowChunks * colChunks, Options, chunk =>
+            Team.Run(rowChunks * colChunks, chunk =>
             {
                 int r = chunk / colChunks, q = chunk % colChunks;
                 self.Compute(packed, depth, j0, cols,
@@ -252,7 +326,6 @@ internal static unsafe partial class Gemm
             int blocks = (r1 - r0 + MC / MR - 1) / (MC / MR);
             int blockTiles = (r1 - r0 + blocks - 1) / blocks;
             int colTiles = (cols + NR - 1) / NR;
-            float* tile = stackalloc float[MR * NR];
             float* packed = Rent(ref packedA, blockTiles * MR * depth);
             for (int p0 = 0; p0 < k; p0 += depth)
             {
@@ -271,20 +344,9 @@ internal static unsafe partial class Gemm
                         int j = j0 + q * NR, width = Math.Min(NR, j0 + cols - j);
                         for (int r = rb; r < re; r++)
                         {
-                            float* aSliver = packed + (r - rb) * MR * kc;
-                            int i = r * MR, height = Math.Min(MR, m - i);
-                            float* cTile = c + (nint)i * n + j;
-                            if (height == MR && width == NR)
-                            {
-                                TKernel.Multiply(kc, aSliver, bSliver, cTile, n, accumulate);
-                                continue;
-                            }
-                            TKernel.Multiply(kc, aSliver, bSliver, tile, NR, accumulate: false);
-                            for (int ii = 0; ii < height; ii++)
-                                for (int jj = 0; jj < width; jj++)
-                                    cTile[(nint)ii * n + jj] = accumulate
-                                        ? cTile[(nint)ii * n + jj] + tile[ii * NR + jj]
-                                        : tile[ii * NR + jj];
+                            int i = r * MR;
+                            TKernel.Multiply(kc, packed + (r - rb) * MR * kc, bSliver, c + (nint)i * n + j, n,
+                                Math.Min(MR, m - i), width, accumulate);
                         }
                     }
                 }

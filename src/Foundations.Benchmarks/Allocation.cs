@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Runtime;
+using System.Text.Json.Nodes;
+
+namespace Foundations.Benchmarks;
+
+/// <summary>
+/// <c>-- allocation</c>: what a fresh n×n float32 result costs before any arithmetic, against
+/// reusing one: allocate it (uninitialised, as <c>a.MatMul(b)</c> does) and write every element
+/// once. Run in this process (the GC as configured), in a child process with background
+/// collection switched off (DOTNET_gcConcurrent=0), and in NumPy (<c>np.empty</c> and fill).
+/// This is what separates <c>a.MatMul(b)</c> from <c>MatMul.Into</c> at 2048 and 4096 in <c>scale</c>.
+/// </summary>
+public static class Allocation
+{
+    private static readonly int[] Sizes = [1024, 2048, 4096];
+
+    public static int Run(string[] args)
+    {
+        bool child = args is ["--child"];
+        if (!child)
+        {
+            Console.WriteLine($"{Machine.CpuName()}; load average before: {Machine.LoadAverage()}");
+            if (Machine.BusyWarning() is { } warning) Console.WriteLine(warning);
+        }
+        var meter = new Machine.CpuMeter();
+        Console.WriteLine($".NET GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, latency mode {GCSettings.LatencyMode} " +
+            $"({(GCSettings.LatencyMode == GCLatencyMode.Batch ? "background collection off" : "background collection on")})");
+        foreach (int n in Sizes)
+        {
+            int count = n * n;
+            var reused = new float[count];
+            int reps = n >= 4096 ? 20 : 40;
+            var fresh = Milliseconds(() => GC.AllocateUninitializedArray<float>(count), reps);
+            var again = Milliseconds(() => reused, reps);
+            Console.WriteLine($"  {n}x{n} ({count / 262144} MB): fresh array and one write {fresh.Best:F2} ms (median {fresh.Median:F2}), " +
+                $"reused array {again.Best:F2} ms (median {again.Median:F2}); {reps} runs, {GC.CollectionCount(2)} full collections so far");
+        }
+        if (child) return 0;
+
+        Console.WriteLine("The same in a child process with DOTNET_gcConcurrent=0:");
+        Console.Out.Flush();
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { ArgumentList = { typeof(Allocation).Assembly.Location, "allocation", "--child" } };
+        start.Environment["DOTNET_gcConcurrent"] = "0";
+        using (var process = Process.Start(start)!) process.WaitForExit();
+
+        var specs = Sizes.Select(n => (JsonNode)new JsonObject
+        {
+            ["name"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture), ["kind"] = "allocation", ["n"] = n,
+            ["min_samples"] = 20, ["max_seconds"] = 1.0, ["warmup_seconds"] = 0.2,
+        });
+        if (Reference.Run(1, specs, pinOpenBlasThreads: true) is { } reference)
+        {
+            Console.WriteLine($"NumPy {reference["numpy"]}, np.empty((n, n), np.float32) and fill, against filling one array again:");
+            foreach (var (name, result) in reference["results"]!["numpy"]!.AsObject())
+            {
+                var reused = reference["results"]!["numpy reused"]![name]!;
+                Console.WriteLine($"  {name}x{name}: fresh {(double)result!["best_us"]! / 1e3:F2} ms (median {(double)result["median_us"]! / 1e3:F2}), " +
+                    $"reused {(double)reused["best_us"]! / 1e3:F2} ms (median {(double)reused["median_us"]! / 1e3:F2})");
+            }
+        }
+        Console.WriteLine($"load average after: {Machine.LoadAverage()}; {meter.Report()}");
+        return 0;
+    }
+
+    /// <summary>Best and median time of <paramref name="reps"/> runs of: get an array, write every element once.</summary>
+    private static (double Best, double Median) Milliseconds(Func<float[]> get, int reps)
+    {
+        for (int warm = 0; warm < 3; warm++) get().AsSpan().Fill(1f);
+        var times = new List<double>();
+        for (int r = 0; r < reps; r++)
+        {
+            long begin = Stopwatch.GetTimestamp();
+            get().AsSpan().Fill(1f);
+            times.Add(Stopwatch.GetElapsedTime(begin).TotalMilliseconds);
+        }
+        times.Sort();
+        return (times[0], times[reps / 2]);
+    }
+}
