@@ -124,7 +124,7 @@ def exercise_results(nb):
     for number, cell in enumerate(code_cells(nb), 1):
         if SETTINGS["tags"]["check"] not in tags_of(cell):
             continue
-        match = EXERCISE_RESULT.search(json.dumps(cell.get("outputs", []), ensure_ascii=False))
+        match = EXERCISE_RESULT.search(output_text(cell))
         results.append({"cell": number, "exercise": match.group(1) if match else None, "status": match.group(2) if match else None})
     return results
 
