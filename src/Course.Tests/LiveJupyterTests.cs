@@ -104,25 +104,35 @@ public sealed class LiveJupyterTests(LiveJupyter jupyter) : IClassFixture<LiveJu
     private static readonly string[] WithProgress = ["06_framework_training.ipynb"];
 
     /// <summary>
-    /// Polls, every 100 ms from inside the page, the text of each code cell that writes "\r" while
-    /// the cell runs (its prompt shows *), and keeps the distinct texts seen. The front end applies the
-    /// carriage returns itself, so each text is the line as a learner sees it at that moment.
+    /// Wraps the output handler of each code cell that writes "\r", so that every output message the
+    /// front end receives for it is seen as it arrives: after the front end has drawn the message, the
+    /// wrapper keeps the cell's text if it differs from the last one kept. The front end applies the
+    /// carriage returns itself, so each text is the line as a learner sees it at that moment. Nothing
+    /// here polls: a busy machine that delays the page's timers, or delivers a burst of messages at
+    /// once, cannot hide a state. For the failure message it also notes how many messages came while
+    /// the cell's prompt still showed * and when each kept state arrived.
     /// </summary>
     private const string WatchProgress = """
         () => {
           window.progressSeen = {};
-          const watched = () => Jupyter.notebook.get_cells()
+          const start = performance.now();
+          const watched = Jupyter.notebook.get_cells()
             .map((c, i) => [c, i]).filter(([c]) => c.cell_type === 'code' && c.get_text().includes('"\\r'));
-          window.progressTimer = setInterval(() => {
-            for (const [c, i] of watched()) {
-              if (c.input_prompt_number !== '*') continue;
+          for (const [c, i] of watched) {
+            const log = (window.progressSeen[i] = { messages: 0, whileRunning: 0, states: [] });
+            const handle = c.output_area.handle_output;
+            c.output_area.handle_output = function (...args) {
+              const result = handle.apply(this, args);
+              log.messages++;
+              if (c.input_prompt_number === '*') log.whileRunning++;
               const text = c.output_area.element.text().trim();
-              if (!text) continue;
-              const seen = (window.progressSeen[i] = window.progressSeen[i] || []);
-              if (seen[seen.length - 1] !== text) seen.push(text);
-            }
-          }, 100);
-          return watched().length;
+              const last = log.states[log.states.length - 1];
+              if (text && (!last || !last.endsWith(' ' + text)))
+                log.states.push(`${((performance.now() - start) / 1000).toFixed(2)} s: ${text}`);
+              return result;
+            };
+          }
+          return watched.length;
         }
         """;
 
@@ -171,12 +181,14 @@ public sealed class LiveJupyterTests(LiveJupyter jupyter) : IClassFixture<LiveJu
             Assert.Equal(0, unrun);
 
             // The kernel streams each Console.Write as it happens, so a progress line rewritten with
-            // "\r" must show at least two states before its cell finishes, not only the last one.
-            var progress = await page.EvaluateAsync<string[][]>("() => { clearInterval(window.progressTimer); return Object.values(window.progressSeen); }");
+            // "\r" must reach the page as messages that show at least two states, not only the last one.
+            var progress = await page.EvaluateAsync<ProgressLog[]>("() => Object.values(window.progressSeen)");
             if (WithProgress.Contains(notebook))
-                Assert.True(progress.Length > 0 && progress.All(states => states.Length >= 2),
-                    $"{notebook}: the progress line did not move while its cell ran; states seen:\n"
-                    + string.Join("\n---\n", progress.Select(states => string.Join("\n", states))));
+                Assert.True(progress.Length > 0 && progress.All(log => log.States.Length >= 2),
+                    $"{notebook}: the progress line did not move:\n"
+                    + string.Join("\n---\n", progress.Select(log =>
+                        $"{log.Messages} output message(s), {log.WhileRunning} while the cell's prompt showed *; states seen:\n"
+                        + string.Join("\n", log.States))));
 
             await page.WaitForFunctionAsync(
                 "() => Array.from(document.querySelectorAll('.foundations-plot')).every(p => p.querySelector('.main-svg .trace'))",
@@ -205,6 +217,14 @@ public sealed class LiveJupyterTests(LiveJupyter jupyter) : IClassFixture<LiveJu
             await context.CloseAsync();
         }
     }
+}
+
+/// <summary>What the page saw of one progress cell's output messages (see WatchProgress).</summary>
+public sealed class ProgressLog
+{
+    public int Messages { get; set; }
+    public int WhileRunning { get; set; }
+    public string[] States { get; set; } = [];
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
