@@ -150,11 +150,7 @@ public static partial class ExerciseRules
     private static List<int> NumberedItems(string markdown) =>
         NumberedItem().Matches(markdown).Select(m => int.Parse(m.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
-    private static int ChapterNumber(NotebookDocument nb)
-    {
-        var match = FileNumber().Match(nb.Name);
-        return match.Success ? int.Parse(match.Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-    }
+    private static int ChapterNumber(NotebookDocument nb) => NotebookRules.ChapterNumber(nb) ?? 0;
 
     private static string Ordinal(int k) => k switch { 1 => "first", 2 => "second", 3 => "third", _ => $"{k}th" };
 
@@ -172,9 +168,6 @@ public static partial class ExerciseRules
 
     [GeneratedRegex(@"^\d+\.\s+")]
     private static partial Regex ListMarker();
-
-    [GeneratedRegex(@"^\d{2}(?=_)")]
-    private static partial Regex FileNumber();
 
     [GeneratedRegex(@"[`*]")]
     private static partial Regex MarkdownMarks();

@@ -216,16 +216,23 @@ public static partial class NotebookRules
         return QuestionsHeading().IsMatch(last) ? [] : [$"the last heading is \"{last}\", not a Questions / Exercises section"];
     }
 
+    /// <summary>The chapter number in the notebook's file name ("06_framework_training.ipynb" is 6), or null.</summary>
+    public static int? ChapterNumber(NotebookDocument nb)
+    {
+        var match = FileNumber().Match(nb.Name);
+        return match.Success ? int.Parse(match.Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
     /// <summary>The first cell is the markdown heading "# Chapter N ..." with N the file's number.</summary>
     public static IReadOnlyList<string> ChapterHeading(NotebookDocument nb)
     {
-        var number = FileNumber().Match(nb.Name);
+        var number = ChapterNumber(nb);
         var first = nb.Cells.FirstOrDefault();
         if (first is null || !first.IsMarkdown) return ["the first cell is not a markdown cell with the chapter title"];
         var title = ChapterTitle().Match(first.Source);
         if (!title.Success) return [$"the first cell starts \"{first.Summary}\", not \"# Chapter N — Title\""];
-        if (number.Success && int.Parse(title.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture) != int.Parse(number.Value, System.Globalization.CultureInfo.InvariantCulture))
-            return [$"the title says chapter {title.Groups["n"].Value} but the file is numbered {number.Value}"];
+        if (number is int n && int.Parse(title.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture) != n)
+            return [$"the title says chapter {title.Groups["n"].Value} but the file is numbered {n:00}"];
         return [];
     }
 

@@ -72,14 +72,8 @@ public static class FashionMnist
         starts = starts.Select(Path.TrimEndingDirectorySeparator).Distinct().ToList();
 
         foreach (string start in starts)
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                string candidate = Path.Combine(directory.FullName, RelativeDataDirectory);
-                if (Directory.Exists(candidate))
-                    return candidate;
-            }
-        }
+            if (UpwardSearch.Find(start, RelativeDataDirectory, Directory.Exists) is { } found)
+                return found;
         throw new DirectoryNotFoundException(
             $"Could not find '{RelativeDataDirectory}' in any parent of: {string.Join(", ", starts.Select(s => $"'{s}'"))}.");
     }
