@@ -52,6 +52,35 @@ public sealed class AutogradSharingTests
     }
 
     [Fact]
+    public void TheRootsGivenGradient_IsNotKeptThroughAView()
+    {
+        var a = Values(2, 3).RequireGrad();
+        var seed = Tensor.Ones(3, 2);
+
+        // Reshape's rule passes on a view of the gradient it is given: here the caller's seed.
+        Autograd.Reshape(a, 3, 2).Backward(seed);
+        seed.AddInPlace(Tensor.Ones(3, 2));
+
+        Assert.Equal(Enumerable.Repeat(1f, 6), a.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void ALeafKeepsAFreshShare_AndItIsNotTheGraphsTensor()
+    {
+        var w = Values(4, 3).RequireGrad();
+        var x = Values(2, 4);
+        var y = Autograd.Exp(Autograd.MatMul(x, w));
+
+        Autograd.Sum(y).Backward();
+        var kept = w.Grad!;
+        // The share aᵀ @ g was the leaf's alone: no tensor of the forward pass or given by the caller holds it.
+        Assert.NotSame(kept.Storage, y.Storage);
+        Check.TestClose(kept, x.T().MatMul(y), what: "dL/dw");
+        Autograd.Sum(Autograd.MatMul(x, w)).Backward();
+        Assert.Same(kept, w.Grad);
+    }
+
+    [Fact]
     public void TheDataOfAProduct_GetsNoGradient_AndTheWeightsGetTheirs()
     {
         var x = Values(5, 4);
