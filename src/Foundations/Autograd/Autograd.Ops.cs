@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Foundations;
 
 // The differentiable operations: each forward is the tensor's own method, and its backward rule
@@ -52,7 +54,15 @@ public static partial class Autograd
     public static Tensor Relu(Tensor a)
     {
         Require.NotNull(a, "Autograd.Relu");
-        return Record(a.ClampMin(0f), "Relu", [a], [a], g => [g.Mul(a.Gt(Tensor.Scalar(0f)))]);
+        return Record(a.ClampMin(0f), "Relu", [a], [a], g => [Kernels.Zip(g, a, new ReluGradientOp(), "Autograd.Relu")]);
+    }
+
+    // g * (a > 0 ? 1 : 0) in one pass, the same product as g.Mul(a.Gt(0)) without the mask tensor in between.
+    private readonly struct ReluGradientOp : IBinaryOp
+    {
+        public float Apply(float g, float a) => g * (a > 0f ? 1f : 0f);
+        public Vector<float> Apply(Vector<float> g, Vector<float> a) =>
+            g * Vector.ConditionalSelect(Vector.GreaterThan(a, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero);
     }
 
     /// <summary>out = aᵖ for a scalar p.  dL/da = g * p * aᵖ⁻¹.</summary>
@@ -95,7 +105,7 @@ public static partial class Autograd
     public static Tensor Mean(Tensor a)
     {
         Require.NotNull(a, "Autograd.Mean");
-        return Record(a.Mean(), "Mean", [a], [], g => [g.Div(Tensor.Scalar(a.Count)).Expand(a.shape).Clone()]);
+        return Record(a.Mean(), "Mean", [a], [], g => [Tensor.Full(g.Item() / a.Count, a.Shape)]);
     }
 
     /// <summary>out = mean over <paramref name="dim"/>.  dL/da = g / size(dim), repeated along dim.</summary>
