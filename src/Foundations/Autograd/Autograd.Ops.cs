@@ -47,7 +47,21 @@ public static partial class Autograd
     public static Tensor MatMul(Tensor a, Tensor b)
     {
         CheckNotNull(a, b, "Autograd.MatMul");
-        return Record(a.MatMul(b), "MatMul", [a, b], [a, b], g => [a.RequiresGrad ? g.MatMul(b.T()) : null, b.RequiresGrad ? a.T().MatMul(g) : null]);
+        return Record(a.MatMul(b), "MatMul", [a, b], [a, b], g => [a.RequiresGrad ? ProductShare(a, g, b.T()) : null, b.RequiresGrad ? ProductShare(b, a.T(), g) : null]);
+    }
+
+    // The share x @ y for input. A leaf that already has a Grad (two passes adding up, or ZeroGrad(setToNone:
+    // false)) gets it added there by the product itself, as PyTorch's AccumulateGrad adds in place, and no
+    // share is passed on: W1's would be a 157 KB tensor allocated every step only to be added and dropped.
+    private static Tensor? ProductShare(Tensor input, Tensor x, Tensor y)
+    {
+        if (input.IsLeaf && input.Grad is { IsContiguous: true } grad && grad.shape.AsSpan().SequenceEqual(input.shape)
+            && !ReferenceEquals(grad.Storage, x.Storage) && !ReferenceEquals(grad.Storage, y.Storage))
+        {
+            Foundations.MatMul.AddInto(x, y, grad);
+            return null;
+        }
+        return x.MatMul(y);
     }
 
     /// <summary>out = max(a, 0) (PyTorch's <c>relu</c>, <c>clamp_min(0)</c>).  dL/da = g where a &gt; 0, else 0.</summary>
