@@ -90,7 +90,8 @@ public sealed partial class Tensor
 
     /// <summary>The gradient of the loss with respect to this tensor (the article's <c>.g</c>, PyTorch's <c>.grad</c>),
     /// added to by the backward passes in <see cref="Lin"/>, <see cref="Relu"/> and <see cref="Mse"/> and by <see cref="Backward"/> (null until the first;
-    /// <see cref="Module.ZeroGrad"/> and <see cref="Sgd.ZeroGrad"/> set it back to null).</summary>
+    /// <see cref="Module.ZeroGrad"/> and <see cref="Sgd.ZeroGrad"/> set it back to null; <c>Sgd.ZeroGrad(setToNone: false)</c>
+    /// fills it with zeros in place instead).</summary>
     public Tensor? Grad { get; set; }
 
     /// <summary>True when the elements sit in storage in row-major order with no gaps.</summary>
