@@ -229,8 +229,11 @@ public sealed partial class Tensor
             Array.Copy(Storage, Offset, destination, start, Count);
             return;
         }
-        int i = start;
-        foreach (int position in Shapes.Positions(shape, strides, Offset))
-            destination[i++] = Storage[position];
+        // One walk over the rows (every dimension but the last), then a plain loop along each row:
+        // an expanded gradient (stride 0) or a transpose is copied without an iterator step per element.
+        int i = start, length = shape[^1], stride = strides[^1];
+        foreach (int row in Shapes.Positions(shape[..^1], strides[..^1], Offset))
+            for (int j = 0; j < length; j++)
+                destination[i++] = Storage[row + j * stride];
     }
 }
