@@ -5,6 +5,8 @@ namespace Foundations.Benchmarks;
 /// hand-written layers with MSE on one-hot targets (chapter 6), the same loss through autograd, and
 /// cross-entropy through autograd (chapter 7). Each step clears the gradients (they add up), runs
 /// forward, loss and backward, and takes an SGD step. reference.py builds the same steps in PyTorch.
+/// The layers reuse their buffers; the autograd steps clear the gradients either by dropping them
+/// (<c>ZeroGrad()</c>, PyTorch's default) or, with <c>setToNone: false</c>, by zeroing the same tensors.
 /// </summary>
 public sealed class ClassifierSteps
 {
@@ -49,16 +51,16 @@ public sealed class ClassifierSteps
     private Tensor Logits() =>
         Autograd.Add(Autograd.MatMul(Autograd.Relu(Autograd.Add(Autograd.MatMul(x, w1), b1)), w2), b2);
 
-    public void AutogradMse()
+    public void AutogradMse(bool setToNone = true)
     {
-        autogradSgd.ZeroGrad();
+        autogradSgd.ZeroGrad(setToNone);
         Autograd.Mean(Autograd.Pow(Autograd.Sub(Logits(), oneHot), 2f)).Backward();
         using (Autograd.NoGrad()) autogradSgd.Step();
     }
 
-    public void AutogradCrossEntropy()
+    public void AutogradCrossEntropy(bool setToNone = true)
     {
-        autogradSgd.ZeroGrad();
+        autogradSgd.ZeroGrad(setToNone);
         Autograd.CrossEntropy(Logits(), labels).Backward();
         using (Autograd.NoGrad()) autogradSgd.Step();
     }

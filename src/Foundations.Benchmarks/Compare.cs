@@ -109,23 +109,29 @@ public static class Compare
 
     /// <summary>
     /// Chapters 6 and 7's 784-50-10 classifier, one step on a batch of 64: hand-written layers (MSE on
-    /// one-hot targets), the same through autograd, and cross-entropy through autograd; reference.py
-    /// times torch doing each. Comparing the first two rows shows what autograd's bookkeeping costs.
+    /// one-hot targets), the same through autograd, and cross-entropy through autograd, the last two
+    /// also with ZeroGrad(setToNone: false); reference.py times torch doing each. Comparing the layers'
+    /// row with the autograd rows shows what autograd's bookkeeping costs.
     /// </summary>
     private static IEnumerable<Workload> ClassifierWorkloads()
     {
         var steps = new ClassifierSteps();
-        JsonObject Spec(string name, string loss) => new()
+        JsonObject Spec(string name, string loss, bool setToNone = true) => new()
         {
-            ["name"] = name, ["kind"] = "classifier_step", ["loss"] = loss,
+            ["name"] = name, ["kind"] = "classifier_step", ["loss"] = loss, ["set_to_none"] = setToNone,
             ["batch"] = ClassifierSteps.Batch, ["inputs"] = ClassifierSteps.Inputs, ["hidden"] = ClassifierSteps.Hidden,
             ["classes"] = ClassifierSteps.Classes, ["lr"] = ClassifierSteps.LearningRate,
         };
         int width = Gemm.VectorBits(Gemm.Best);
         const string Shape = "784-50-10, batch 64";
         yield return new Workload($"step {Shape}, MSE, layers", ClassifierSteps.Flops, width, steps.HandWritten, null, null, Spec($"step {Shape}, MSE, layers", "mse"));
-        yield return new Workload($"step {Shape}, MSE, autograd", ClassifierSteps.Flops, width, steps.AutogradMse, null, null, Spec($"step {Shape}, MSE, autograd", "mse"));
-        yield return new Workload($"step {Shape}, CE, autograd", ClassifierSteps.Flops, width, steps.AutogradCrossEntropy, null, null, Spec($"step {Shape}, CE, autograd", "cross_entropy"));
+        yield return new Workload($"step {Shape}, MSE, autograd", ClassifierSteps.Flops, width, () => steps.AutogradMse(), null, null, Spec($"step {Shape}, MSE, autograd", "mse"));
+        yield return new Workload($"step {Shape}, CE, autograd", ClassifierSteps.Flops, width, () => steps.AutogradCrossEntropy(), null, null, Spec($"step {Shape}, CE, autograd", "cross_entropy"));
+        // The same two with the gradients zeroed in place and kept, as the layers keep their buffers (torch: set_to_none=False).
+        yield return new Workload($"step {Shape}, MSE, autograd, grads kept", ClassifierSteps.Flops, width, () => steps.AutogradMse(setToNone: false), null, null,
+            Spec($"step {Shape}, MSE, autograd, grads kept", "mse", setToNone: false));
+        yield return new Workload($"step {Shape}, CE, autograd, grads kept", ClassifierSteps.Flops, width, () => steps.AutogradCrossEntropy(setToNone: false), null, null,
+            Spec($"step {Shape}, CE, autograd, grads kept", "cross_entropy", setToNone: false));
     }
 
     /// <summary>Keeps whichever round had the lower best time, with that round's median.</summary>

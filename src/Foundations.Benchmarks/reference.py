@@ -82,7 +82,8 @@ def training_step_calls(spec):
 
 def classifier_step_calls(spec):
     """One step of the 784-50-10 classifier on a batch of 64, with MSE on one-hot targets or
-    cross-entropy, the idiomatic PyTorch way (labels 0..9 repeating, as on the C# side)."""
+    cross-entropy, the idiomatic PyTorch way (labels 0..9 repeating, as on the C# side); the
+    gradients are dropped (set_to_none) or zeroed in place, as the C# row does."""
     torch.manual_seed(0)
     x = torch.randn(spec["batch"], spec["inputs"])
     labels = torch.arange(spec["batch"]) % spec["classes"]
@@ -95,8 +96,10 @@ def classifier_step_calls(spec):
     else:
         loss_of = lambda out: torch.nn.functional.cross_entropy(out, labels)
 
+    set_to_none = spec.get("set_to_none", True)
+
     def step():
-        sgd.zero_grad(set_to_none=True)
+        sgd.zero_grad(set_to_none=set_to_none)
         loss_of(model(x)).backward()
         sgd.step()
 

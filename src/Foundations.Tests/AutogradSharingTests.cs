@@ -52,6 +52,35 @@ public sealed class AutogradSharingTests
     }
 
     [Fact]
+    public void TheRootsGivenGradient_IsNotKeptThroughAView()
+    {
+        var a = Values(2, 3).RequireGrad();
+        var seed = Tensor.Ones(3, 2);
+
+        // Reshape's rule passes on a view of the gradient it is given: here the caller's seed.
+        Autograd.Reshape(a, 3, 2).Backward(seed);
+        seed.AddInPlace(Tensor.Ones(3, 2));
+
+        Assert.Equal(Enumerable.Repeat(1f, 6), a.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void ALeafKeepsAFreshShare_AndItIsNotTheGraphsTensor()
+    {
+        var w = Values(4, 3).RequireGrad();
+        var x = Values(2, 4);
+        var y = Autograd.Exp(Autograd.MatMul(x, w));
+
+        Autograd.Sum(y).Backward();
+        var kept = w.Grad!;
+        // The share aᵀ @ g was the leaf's alone: no tensor of the forward pass or given by the caller holds it.
+        Assert.NotSame(kept.Storage, y.Storage);
+        Check.TestClose(kept, x.T().MatMul(y), what: "dL/dw");
+        Autograd.Sum(Autograd.MatMul(x, w)).Backward();
+        Assert.Same(kept, w.Grad);
+    }
+
+    [Fact]
     public void TheDataOfAProduct_GetsNoGradient_AndTheWeightsGetTheirs()
     {
         var x = Values(5, 4);
@@ -79,5 +108,89 @@ public sealed class AutogradSharingTests
         Autograd.Sum(Autograd.MatMul(x, w)).Backward();
 
         Check.TestClose(w.Grad!, first.Mul(Tensor.Scalar(2f)), what: "two passes add up");
+    }
+
+    // ---- gradients kept from one step to the next ----
+
+    private static (Tensor[] Parameters, Func<Tensor> Loss) Classifier(int seed)
+    {
+        var random = new Generator((ulong)seed);
+        var x = random.Normal([16, 12]);
+        var labels = Tensor.FromArray(Enumerable.Range(0, 16).Select(i => (float)(i % 4)).ToArray());
+        Tensor[] parameters = [random.Normal([12, 8]).RequireGrad(), random.Normal([8]).RequireGrad(), random.Normal([8, 4]).RequireGrad(), random.Normal([4]).RequireGrad()];
+        var (w1, b1, w2, b2) = (parameters[0], parameters[1], parameters[2], parameters[3]);
+        return (parameters, () => Autograd.CrossEntropy(Autograd.Add(Autograd.MatMul(Autograd.Relu(Autograd.Add(Autograd.MatMul(x, w1), b1)), w2), b2), labels));
+    }
+
+    [Fact]
+    public void ZeroGradNotToNone_KeepsEachGradTensor_AndGivesTheSameStepsAsSetToNone()
+    {
+        var (fresh, freshLoss) = Classifier(11);
+        var (kept, keptLoss) = Classifier(11);
+        var (freshSgd, keptSgd) = (new Sgd(fresh, 0.1f), new Sgd(kept, 0.1f));
+        Tensor[]? firstGradients = null;
+
+        for (int step = 0; step < 3; step++)
+        {
+            freshSgd.ZeroGrad();
+            freshLoss().Backward();
+            using (Autograd.NoGrad()) freshSgd.Step();
+            keptSgd.ZeroGrad(setToNone: false);
+            keptLoss().Backward();
+            using (Autograd.NoGrad()) keptSgd.Step();
+
+            firstGradients ??= kept.Select(p => p.Grad!).ToArray();
+            Assert.Equal(firstGradients, kept.Select(p => p.Grad!), ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < fresh.Length; i++)
+            {
+                Assert.Equal(fresh[i].Grad!.ToArray(), kept[i].Grad!.ToArray());
+                Assert.Equal(fresh[i].ToArray(), kept[i].ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void AGradReadEarlier_IsLeftAlone_ByZeroGradAndTheNextPass()
+    {
+        var (parameters, loss) = Classifier(12);
+        var sgd = new Sgd(parameters, 0.1f);
+        loss().Backward();
+        var first = parameters[0].Grad!;
+        var values = first.ToArray();
+
+        sgd.ZeroGrad();
+        Autograd.Mul(loss(), Tensor.Scalar(3f)).Backward();
+
+        Assert.NotSame(first, parameters[0].Grad);
+        Assert.Equal(values, first.ToArray());
+    }
+
+    [Fact]
+    public void AGradReadEarlier_IsTheTensorThatZeroGradNotToNoneClearsAndTheNextPassFills()
+    {
+        var (parameters, loss) = Classifier(12);
+        var sgd = new Sgd(parameters, 0.1f);
+        loss().Backward();
+        var first = parameters[0].Grad!;
+        var values = first.ToArray();
+
+        sgd.ZeroGrad(setToNone: false);
+        Autograd.Mul(loss(), Tensor.Scalar(3f)).Backward();
+
+        // As PyTorch's zero_grad(set_to_none=False): the same tensor, now holding this pass's gradient.
+        Assert.Same(first, parameters[0].Grad);
+        Check.TestClose(first, Tensor.FromArray(values, 12, 8).Mul(Tensor.Scalar(3f)), what: "dL/dW1 of the second pass");
+    }
+
+    [Fact]
+    public void AGradThatIsAView_StillGetsTheShareAdded()
+    {
+        var w = Values(4, 3).RequireGrad();
+        var x = Values(2, 4);
+        w.Grad = Tensor.Ones(3, 4).T();                     // not contiguous: the product cannot add into it itself
+
+        Autograd.Sum(Autograd.MatMul(x, w)).Backward();
+
+        Check.TestClose(w.Grad!, x.T().MatMul(Tensor.Ones(2, 3)).Add(Tensor.Ones(4, 3)), what: "1 + dL/dw");
     }
 }

@@ -329,4 +329,26 @@ public sealed class GemmTests
             Assert.All(c[1..^1], x => Assert.Equal(0, x));
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Multiply_Accumulating_AddsToCWithEveryKernel(int workers)
+    {
+        // 19 x 300 x 37: edge tiles on both sides and two depth slices.
+        const int m = 19, k = 300, n = 37;
+        var random = new Random(5);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var start = Enumerable.Range(0, m * n).Select(_ => (float)random.NextDouble()).ToArray();
+        foreach (var kernel in Enum.GetValues<GemmKernel>().Where(Gemm.IsSupported))
+        {
+            var product = new float[m * n];
+            Gemm.Multiply(a, 0, k, 1, b, 0, n, 1, product, 0, m, k, n, workers, kernel);
+            var c = (float[])start.Clone();
+            Gemm.Multiply(a, 0, k, 1, b, 0, n, 1, c, 0, m, k, n, workers, kernel, accumulate: true);
+            for (int i = 0; i < c.Length; i++)
+                Assert.True(Math.Abs(c[i] - (start[i] + product[i])) <= 1e-4f, $"{kernel}: element {i} is {c[i]}, expected {start[i] + product[i]}");
+        }
+    }
 }

@@ -149,4 +149,22 @@ public sealed class IntoTests
         AssertThrowsNaming<ArgumentOutOfRangeException>(() => x.SumInto(2, Tensor.Zeros(4)), "SumInto", "dim 2");
         AssertThrowsNaming<ArgumentException>(() => Tensor.Scalar(1f).SumInto(0, Tensor.Scalar(0f)), "SumInto", "0-dimensional");
     }
+
+    [Theory]
+    [InlineData(5, 3, 4, false)]
+    [InlineData(7, 0, 5, false)]
+    [InlineData(64, 300, 50, true)]       // several depth slices, and the threads of the parallel path
+    [InlineData(200, 64, 120, true)]
+    public void MatMulAddInto_AddsTheProductToWhatTheDestinationHeld(int m, int k, int n, bool parallel)
+    {
+        var random = new Random(3);
+        var a = RandomTensor(random, k, m).T();          // transposed, as autograd's xᵀ @ g
+        var b = RandomTensor(random, k, n);
+        var destination = RandomTensor(random, m, n);
+        var expected = destination.Add(a.MatMul(b));
+
+        MatMul.AddInto(a, b, destination, parallel);
+
+        Check.TestClose(destination, expected, what: $"C + A·B for {m}x{k}x{n}");
+    }
 }

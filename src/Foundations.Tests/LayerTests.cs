@@ -195,6 +195,22 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void Sgd_ZeroGradNotToNone_ZeroesTheSameTensorsInPlace()
+    {
+        var p = Tensor.From(1f, 2f);
+        var untouched = Tensor.From(3f);
+        var gradient = Tensor.From(5f, 6f);
+        p.Grad = gradient;
+        var sgd = new Sgd([p, untouched], 0.1f);
+
+        sgd.ZeroGrad(setToNone: false);
+
+        Assert.Same(gradient, p.Grad);
+        Assert.Equal(new float[] { 0, 0 }, gradient.ToArray());
+        Assert.Null(untouched.Grad);
+    }
+
+    [Fact]
     public void Training_ReducesTheLossOnALearnableProblem()
     {
         // y = 2·x0 - x1 + 0.5: a model that can represent it should drive the loss down.

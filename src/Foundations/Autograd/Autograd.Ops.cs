@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Foundations;
 
 // The differentiable operations: each forward is the tensor's own method, and its backward rule
@@ -45,14 +47,36 @@ public static partial class Autograd
     public static Tensor MatMul(Tensor a, Tensor b)
     {
         CheckNotNull(a, b, "Autograd.MatMul");
-        return Record(a.MatMul(b), "MatMul", [a, b], [a, b], g => [a.RequiresGrad ? g.MatMul(b.T()) : null, b.RequiresGrad ? a.T().MatMul(g) : null]);
+        return Record(a.MatMul(b), "MatMul", [a, b], [a, b], g => [a.RequiresGrad ? ProductShare(a, g, b.T()) : null, b.RequiresGrad ? ProductShare(b, a.T(), g) : null]);
+    }
+
+    // The share x @ y for input. A leaf that already has a Grad (two passes adding up, or ZeroGrad(setToNone:
+    // false)) gets it added there by the product itself, as PyTorch's AccumulateGrad adds in place, and no
+    // share is passed on: W1's would be a 157 KB tensor allocated every step only to be added and dropped.
+    private static Tensor? ProductShare(Tensor input, Tensor x, Tensor y)
+    {
+        if (input.IsLeaf && input.Grad is { IsContiguous: true } grad && grad.shape.AsSpan().SequenceEqual(input.shape)
+            && !ReferenceEquals(grad.Storage, x.Storage) && !ReferenceEquals(grad.Storage, y.Storage))
+        {
+            Foundations.MatMul.AddInto(x, y, grad);
+            return null;
+        }
+        return x.MatMul(y);
     }
 
     /// <summary>out = max(a, 0) (PyTorch's <c>relu</c>, <c>clamp_min(0)</c>).  dL/da = g where a &gt; 0, else 0.</summary>
     public static Tensor Relu(Tensor a)
     {
         Require.NotNull(a, "Autograd.Relu");
-        return Record(a.ClampMin(0f), "Relu", [a], [a], g => [g.Mul(a.Gt(Tensor.Scalar(0f)))]);
+        return Record(a.ClampMin(0f), "Relu", [a], [a], g => [Kernels.Zip(g, a, new ReluGradientOp(), "Autograd.Relu")]);
+    }
+
+    // g * (a > 0 ? 1 : 0) in one pass, the same product as g.Mul(a.Gt(0)) without the mask tensor in between.
+    private readonly struct ReluGradientOp : IBinaryOp
+    {
+        public float Apply(float g, float a) => g * (a > 0f ? 1f : 0f);
+        public Vector<float> Apply(Vector<float> g, Vector<float> a) =>
+            g * Vector.ConditionalSelect(Vector.GreaterThan(a, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero);
     }
 
     /// <summary>out = aᵖ for a scalar p.  dL/da = g * p * aᵖ⁻¹.</summary>
@@ -95,7 +119,7 @@ public static partial class Autograd
     public static Tensor Mean(Tensor a)
     {
         Require.NotNull(a, "Autograd.Mean");
-        return Record(a.Mean(), "Mean", [a], [], g => [g.Div(Tensor.Scalar(a.Count)).Expand(a.shape).Clone()]);
+        return Record(a.Mean(), "Mean", [a], [], g => [Tensor.Full(g.Item() / a.Count, a.Shape)]);
     }
 
     /// <summary>out = mean over <paramref name="dim"/>.  dL/da = g / size(dim), repeated along dim.</summary>

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Foundations;
 
 // Softmax and cross-entropy, built from the recorded operations, so their gradients come from the
@@ -12,9 +14,8 @@ public static partial class Autograd
     public static Tensor LogSumExp(Tensor a, int dim, bool keepDim = false)
     {
         Require.NotNull(a, "Autograd.LogSumExp");
-        var max = a.Max(dim, keepDim: true);
         // A row of -inf would give -inf - -inf = NaN; shifting it by 0 instead leaves log Σ exp = -inf, as PyTorch does.
-        max = Tensor.Where(max.Abs().Lt(Tensor.Scalar(float.PositiveInfinity)), max, 0f);
+        var max = Kernels.Map(a.Max(dim, keepDim: true), new FiniteOrZeroOp());
         return Add(Log(Sum(Exp(Sub(a, max)), dim, keepDim)), keepDim ? max : max.Squeeze(dim));
     }
 
@@ -52,6 +53,14 @@ public static partial class Autograd
         var oneHot = CheckClassification(logits, labels, "Autograd.CrossEntropyGradient");
         using (NoGrad())
             return Softmax(logits, 1).Sub(oneHot).Div(Tensor.Scalar(logits.Size(0)));
+    }
+
+    // x where |x| < ∞, else 0 (NaN included): where(|max| < inf, max, 0) in one pass.
+    private readonly struct FiniteOrZeroOp : IUnaryOp
+    {
+        public float Apply(float x) => MathF.Abs(x) < float.PositiveInfinity ? x : 0f;
+        public Vector<float> Apply(Vector<float> x) =>
+            Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(x), new Vector<float>(float.PositiveInfinity)), x, Vector<float>.Zero);
     }
 
     private static Tensor CheckClassification(Tensor logits, Tensor labels, string operation)

@@ -69,15 +69,18 @@ public static partial class Autograd
             throw new ArgumentException($"Backward: the gradient has shape {gradient.ShapeString}, but the tensor has shape {root.ShapeString}.");
 
         // dL/dt for every tensor reached so far; a tensor read by several operations collects one share from each.
-        var gradients = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [root] = gradient };
+        // Owned is true for a tensor no one else can see (a rule's fresh result, or a sum of shares), which a
+        // leaf may then keep as its Grad without copying it.
+        var gradients = new Dictionary<Tensor, (Tensor Gradient, bool Owned)>(ReferenceEqualityComparer.Instance) { [root] = (gradient, false) };
         foreach (var tensor in ReverseTopologicalOrder(root))
         {
-            if (!gradients.Remove(tensor, out var outputGradient)) continue;
+            if (!gradients.Remove(tensor, out var entry)) continue;
+            var outputGradient = entry.Gradient;
             if (tensor.GradFn is null)
             {
-                // A leaf keeps its gradient; the share may be another tensor's too (Add hands g to both inputs), so copy it first.
-                if (tensor.Grad is null) tensor.Grad = outputGradient.Clone();
-                else tensor.Grad.AddInPlace(outputGradient);
+                // A leaf keeps its gradient; a share that is also someone else's (Add hands g to both inputs) is copied first.
+                if (tensor.Grad is not null) tensor.Grad.AddInPlace(outputGradient);
+                else tensor.Grad = entry.Owned ? outputGradient : outputGradient.Clone();
                 continue;
             }
             var inputGradients = tensor.GradFn.Apply(outputGradient, retainGraph);
@@ -85,9 +88,24 @@ public static partial class Autograd
             for (int i = 0; i < inputs.Count; i++)
             {
                 if (!inputs[i].RequiresGrad || inputGradients[i] is not { } share) continue;
-                gradients[inputs[i]] = gradients.TryGetValue(inputs[i], out var sum) ? sum.Add(share) : share;
+                gradients[inputs[i]] = gradients.TryGetValue(inputs[i], out var sum)
+                    ? (sum.Gradient.Add(share), true)
+                    : (share, IsFresh(share, outputGradient, inputGradients, i));
             }
         }
+    }
+
+    /// <summary>
+    /// True when a rule's share for input i is a tensor of its own: contiguous, and sharing storage
+    /// neither with the gradient the rule was given (SumTo and Reshape pass views of it on) nor with
+    /// its shares for the other inputs.
+    /// </summary>
+    private static bool IsFresh(Tensor share, Tensor outputGradient, Tensor?[] shares, int i)
+    {
+        if (!share.IsContiguous || ReferenceEquals(share.Storage, outputGradient.Storage)) return false;
+        for (int j = 0; j < shares.Length; j++)
+            if (j != i && shares[j] is { } other && ReferenceEquals(other.Storage, share.Storage)) return false;
+        return true;
     }
 
     /// <summary>Every tensor the root was computed from that requires gradients, each after all the tensors computed from it.</summary>

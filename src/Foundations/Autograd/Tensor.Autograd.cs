@@ -44,7 +44,9 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Back-propagates from this tensor: every leaf that requires gradients and that this tensor was
-    /// computed from gets dL/dleaf ADDED to its <see cref="Grad"/>, as the layers' backward passes do.
+    /// computed from gets dL/dleaf ADDED to its <see cref="Grad"/>, as the layers' backward passes do:
+    /// a leaf without one gets a new tensor, one with a Grad has it added into that same tensor in place
+    /// (as PyTorch does), so a tensor read from Grad before changes with it unless it was cloned.
     /// <paramref name="gradient"/> is dL/dthis; it may be left out only for a one-element tensor (a loss),
     /// where it is 1. The graph's saved tensors are freed afterwards unless <paramref name="retainGraph"/>.
     /// </summary>

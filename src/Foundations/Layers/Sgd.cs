@@ -48,9 +48,16 @@ public sealed class Sgd
     /// <summary>
     /// Sets every parameter's <c>Grad</c> to null (PyTorch's <c>zero_grad(set_to_none=True)</c>, its default
     /// since 2.0): the next backward pass starts the sums afresh, and a step without one fails loudly.
+    /// With <paramref name="setToNone"/> false, each existing <c>Grad</c> is filled with zeros instead and
+    /// kept, so the next pass adds into the same tensor and allocates none (PyTorch's <c>set_to_none=False</c>).
+    /// A tensor read from <c>Grad</c> earlier is then that same tensor: copy it (<c>Clone()</c>) to keep it.
     /// </summary>
-    public void ZeroGrad()
+    public void ZeroGrad(bool setToNone = true)
     {
-        foreach (var p in parameters) p.Grad = null;
+        foreach (var p in parameters)
+        {
+            if (setToNone) p.Grad = null;
+            else p.Grad?.Fill(0f);
+        }
     }
 }

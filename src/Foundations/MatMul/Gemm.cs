@@ -8,7 +8,7 @@ namespace Foundations;
 
 /// <summary>
 /// The library's fast float32 matrix multiply, C = A·B, with A (m×k) and B (k×n) given as strided
-/// views and C a dense row-major m×n destination that is overwritten.
+/// views and C a dense row-major m×n destination that is overwritten (or added to: C += A·B).
 /// </summary>
 /// <remarks>
 /// The layout follows the BLIS/GotoBLAS recipe. An MR×NR block of C lives in vector registers while
@@ -79,9 +79,9 @@ internal static unsafe partial class Gemm
     internal static void Multiply(
         float[] a, int aOffset, int aRowStride, int aColStride,
         float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n, bool parallel) =>
+        float[] c, int cOffset, int m, int k, int n, bool parallel, bool accumulate = false) =>
         Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
-            c, cOffset, m, k, n, parallel, Choose(m, n));
+            c, cOffset, m, k, n, parallel, Choose(m, n), accumulate);
 
     /// <summary>
     /// The best kernel, except that a 14×32 tile is mostly padding on a small C (a 5×10 result
@@ -101,9 +101,9 @@ internal static unsafe partial class Gemm
     internal static void Multiply(
         float[] a, int aOffset, int aRowStride, int aColStride,
         float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n, bool parallel, GemmKernel kernel) =>
+        float[] c, int cOffset, int m, int k, int n, bool parallel, GemmKernel kernel, bool accumulate = false) =>
         Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
-            c, cOffset, m, k, n, Workers(parallel, m, k, n, kernel), kernel);
+            c, cOffset, m, k, n, Workers(parallel, m, k, n, kernel), kernel, accumulate);
 
     /// <summary>Threads a product runs on: the whole team when it may and is big enough to gain, else one.</summary>
     internal static int Workers(bool parallel, int m, int k, int n, GemmKernel kernel) =>
@@ -139,7 +139,7 @@ internal static unsafe partial class Gemm
     internal static void Multiply(
         float[] a, int aOffset, int aRowStride, int aColStride,
         float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n, int workers, GemmKernel kernel)
+        float[] c, int cOffset, int m, int k, int n, int workers, GemmKernel kernel, bool accumulate = false)
     {
         Debug.Assert(workers >= 1);
         Debug.Assert(m >= 0 && k >= 0 && n >= 0);
@@ -151,14 +151,14 @@ internal static unsafe partial class Gemm
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
-            c.AsSpan(cOffset, m * n).Clear();
+            if (!accumulate) c.AsSpan(cOffset, m * n).Clear();
             return;
         }
 
         fixed (float* pa = a, pb = b, pc = c)
         {
             var operands = new Operands(pa + aOffset, aRowStride, aColStride, pb + bOffset, bRowStride, bColStride,
-                pc + cOffset, m, k, n);
+                pc + cOffset, m, k, n, accumulate);
             switch (kernel)
             {
                 case GemmKernel.Avx512: new Problem<Avx512Kernel>(operands).Run(workers); break;
@@ -219,11 +219,13 @@ internal static unsafe partial class Gemm
     /// <summary>One call's operands as raw pointers, so worker threads can share them.</summary>
     readonly struct Operands(
         float* a, nint aRowStride, nint aColStride, float* b, nint bRowStride, nint bColStride,
-        float* c, int m, int k, int n)
+        float* c, int m, int k, int n, bool accumulate)
     {
         public readonly float* A = a, B = b, C = c;
         public readonly nint ARowStride = aRowStride, AColStride = aColStride, BRowStride = bRowStride, BColStride = bColStride;
         public readonly int M = m, K = k, N = n;
+        // C += A·B instead of C = A·B: the first depth slice adds to C as the later ones do.
+        public readonly bool Accumulate = accumulate;
     }
 
     /// <summary>One product, computed with the tile and block sizes of <typeparamref name="TKernel"/>.</summary>
@@ -233,6 +235,7 @@ internal static unsafe partial class Gemm
         readonly nint aRowStride = operands.ARowStride, aColStride = operands.AColStride;
         readonly nint bRowStride = operands.BRowStride, bColStride = operands.BColStride;
         readonly int m = operands.M, k = operands.K, n = operands.N;
+        readonly bool addToC = operands.Accumulate;
 
         static int MR => TKernel.Rows;
         static int NR => TKernel.Columns;
@@ -330,7 +333,7 @@ internal static unsafe partial class Gemm
             for (int p0 = 0; p0 < k; p0 += depth)
             {
                 int kc = Math.Min(depth, k - p0);
-                bool accumulate = p0 > 0;
+                bool accumulate = addToC || p0 > 0;
                 float* packedSlice = packedPanel + (nint)p0 * colTiles * NR;
                 for (int rb = r0; rb < r1; rb += blockTiles)
                 {

@@ -89,18 +89,28 @@ public static class MatMul
     }
 
     /// <summary>Writes a @ b into <paramref name="destination"/> (a contiguous (m, n) tensor), overwriting it.</summary>
-    public static void Into(Tensor a, Tensor b, Tensor destination, bool parallel = true)
+    public static void Into(Tensor a, Tensor b, Tensor destination, bool parallel = true) =>
+        IntoChecked(a, b, destination, parallel, accumulate: false, "MatMul.Into");
+
+    /// <summary>
+    /// destination += a @ b (PyTorch's <c>destination.addmm_(a, b)</c>), in the product's own loop: no
+    /// (m, n) temporary. Autograd adds a weight's gradient xᵀ @ g into its Grad this way.
+    /// </summary>
+    internal static void AddInto(Tensor a, Tensor b, Tensor destination, bool parallel = true) =>
+        IntoChecked(a, b, destination, parallel, accumulate: true, "MatMul.AddInto");
+
+    private static void IntoChecked(Tensor a, Tensor b, Tensor destination, bool parallel, bool accumulate, string operation)
     {
-        var (m, k, n) = CheckShapes(a, b, "MatMul.Into");
-        Require.NotNull(destination, "MatMul.Into");
+        var (m, k, n) = CheckShapes(a, b, operation);
+        Require.NotNull(destination, operation);
         if (destination.Rank != 2 || destination.shape[0] != m || destination.shape[1] != n || !destination.IsContiguous)
-            throw new ArgumentException($"MatMul.Into: destination must be a contiguous ({m}, {n}) tensor, got shape {destination.ShapeString}.");
+            throw new ArgumentException($"{operation}: destination must be a contiguous ({m}, {n}) tensor, got shape {destination.ShapeString}.");
         if (ReferenceEquals(destination.Storage, a.Storage) || ReferenceEquals(destination.Storage, b.Storage))
-            throw new ArgumentException("MatMul.Into: the destination shares storage with an operand; the product would overwrite its own input.");
-        destination.PrepareWrite("MatMul.Into");
+            throw new ArgumentException($"{operation}: the destination shares storage with an operand; the product would overwrite its own input.");
+        destination.PrepareWrite(operation);
         Gemm.Multiply(a.Storage, a.Offset, a.strides[0], a.strides[1],
             b.Storage, b.Offset, b.strides[0], b.strides[1],
-            destination.Storage, destination.Offset, m, k, n, parallel);
+            destination.Storage, destination.Offset, m, k, n, parallel, accumulate);
     }
 
     /// <summary>Checks both operands are matrices whose inner dimensions agree; returns (m, k, n).</summary>

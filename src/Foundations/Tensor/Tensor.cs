@@ -90,7 +90,8 @@ public sealed partial class Tensor
 
     /// <summary>The gradient of the loss with respect to this tensor (the article's <c>.g</c>, PyTorch's <c>.grad</c>),
     /// added to by the backward passes in <see cref="Lin"/>, <see cref="Relu"/> and <see cref="Mse"/> and by <see cref="Backward"/> (null until the first;
-    /// <see cref="Module.ZeroGrad"/> and <see cref="Sgd.ZeroGrad"/> set it back to null).</summary>
+    /// <see cref="Module.ZeroGrad"/> and <see cref="Sgd.ZeroGrad"/> set it back to null; <c>Sgd.ZeroGrad(setToNone: false)</c>
+    /// fills it with zeros in place instead).</summary>
     public Tensor? Grad { get; set; }
 
     /// <summary>True when the elements sit in storage in row-major order with no gaps.</summary>
@@ -228,8 +229,11 @@ public sealed partial class Tensor
             Array.Copy(Storage, Offset, destination, start, Count);
             return;
         }
-        int i = start;
-        foreach (int position in Shapes.Positions(shape, strides, Offset))
-            destination[i++] = Storage[position];
+        // One walk over the rows (every dimension but the last), then a plain loop along each row:
+        // an expanded gradient (stride 0) or a transpose is copied without an iterator step per element.
+        int i = start, length = shape[^1], stride = strides[^1];
+        foreach (int row in Shapes.Positions(shape[..^1], strides[..^1], Offset))
+            for (int j = 0; j < length; j++)
+                destination[i++] = Storage[row + j * stride];
     }
 }
