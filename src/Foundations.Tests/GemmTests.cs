@@ -134,7 +134,8 @@ public sealed class GemmTests
     }
 
     // (m, k, n): degenerate, prime, one less / equal / one more than the 6×16 tile and the
-    // 240 (rows) × 256 (depth) × 4096 (columns) blocks, and one big enough to go parallel. With
+    // 240 (rows) × 256 (depth) × 4096 (columns) blocks, the same for the 14×32 tile and its
+    // 112 (rows) × 1024 (depth) blocks, and one big enough to go parallel. With
     // the split forced, (300, 257, 511) also packs B in shares (its panel is above SerialPackFloats).
     public static readonly TheoryData<int, int, int> Shapes = new()
     {
@@ -148,6 +149,8 @@ public sealed class GemmTests
         { 300, 257, 511 },
         { 13, 9, 31 }, { 14, 9, 32 }, { 15, 9, 33 }, { 28, 17, 64 }, { 29, 17, 65 }, { 27, 300, 63 },
         { 503, 9, 40 }, { 504, 9, 40 }, { 505, 9, 40 }, { 1009, 5, 33 },
+        { 111, 9, 40 }, { 112, 9, 40 }, { 113, 9, 40 },
+        { 15, 1023, 33 }, { 15, 1024, 33 }, { 29, 1025, 65 }, { 15, 2049, 33 }, { 113, 1030, 70 },
     };
 
     public static TheoryData<string, int, int, int> ShapesForEveryMultiplier()

@@ -15,8 +15,10 @@ namespace Foundations;
 /// the micro-kernel streams one column of an MR-row sliver of A and one row of an NR-column sliver
 /// of B per step, MR·NR/width FMAs for a handful of loads. To make those streams contiguous, and to
 /// make any strides (transposed, broadcast) look the same to the kernel, A and B are first copied
-/// ("packed") into buffers: a KC×NR sliver of B stays in L1 while an MC×KC block of A sits in L2
-/// and a KC-deep slice of a packed B panel in L3. Each micro-kernel (Gemm.Kernels.cs,
+/// ("packed") into buffers: an MC×KC block of A sits in L2 while the KC×NR slivers of B pass
+/// through, each used for every sliver of A in the block, and a KC-deep slice of a packed B panel
+/// waits in L3. The textbook sizes keep a sliver of B in L1; the 512-bit kernel's deeper blocks
+/// stream it from L2 instead (Gemm.Avx512.cs says why). Each micro-kernel (Gemm.Kernels.cs,
 /// Gemm.Avx512.cs) carries its own tile and block sizes; the loops here are generic over it, so
 /// the JIT compiles one specialised copy per kernel with those sizes as constants.
 /// </remarks>
