@@ -274,7 +274,7 @@ public static class Scale
         foreach (var (key, name, colour, dashed) in lines)
         {
             if (!series.TryGetValue(key, out var points)) continue;
-            var xy = points.Select(p => ((double)p!["n"]!, (double)p["gflops"]!)).ToList();
+            var xy = points.Select(p => (Number(p!["n"]), Number(p["gflops"]))).ToList();
             sizes.UnionWith(xy.Select(p => p.Item1));
             chart.Line(name, colour, dashed, xy);
         }
@@ -283,8 +283,15 @@ public static class Scale
         foreach (var peak in json["peak_gflops"]!.AsArray().Where(p => (int)p!["vector_bits"]! == bits))
         {
             int threads = (int)peak!["threads"]!;
-            chart.Level($"measured {bits}-bit FMA peak, {threads} thread{(threads > 1 ? "s" : "")}", (double)peak["gflops"]!);
+            chart.Level($"measured {bits}-bit FMA peak, {threads} thread{(threads > 1 ? "s" : "")}", Number(peak["gflops"]));
         }
         return chart.Render([.. sizes]);
     }
+
+    /// <summary>
+    /// A JSON number as a double, whether it was read from a file or is still the int or double the
+    /// run put there (a cast from a node built in memory only accepts the type it was built with).
+    /// </summary>
+    private static double Number(JsonNode? node) =>
+        double.Parse(node?.ToJsonString() ?? throw new InvalidDataException("scale: a point has no number"), CultureInfo.InvariantCulture);
 }
