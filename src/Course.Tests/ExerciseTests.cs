@@ -12,14 +12,10 @@ public sealed class ExerciseTests
 {
     public static TheoryData<string> Notebooks() => NotebookTests.Notebooks();
 
-    private static NotebookDocument Load(string notebook)
-    {
-        Assert.NotEqual(NotebookTests.Missing, notebook);
-        return NotebookDocument.Load(Path.Combine(Repo.Notebooks, notebook));
-    }
+    private static NotebookDocument Load(string notebook) => NotebookTests.Load(notebook);
 
     private static void NoProblems(IReadOnlyList<string> problems, string notebook, string rule) =>
-        Assert.True(problems.Count == 0, $"{notebook}: {rule}:\n - " + string.Join("\n - ", problems));
+        NotebookTests.NoProblems(problems, notebook, rule);
 
     [Theory]
     [MemberData(nameof(Notebooks))]

@@ -13,14 +13,10 @@ public sealed class MetadataTests
 
     private static readonly Lazy<string> Setup = new(() => Repo.Read("notebooks", NotebookRules.SetupFile));
 
-    private static NotebookDocument Load(string notebook)
-    {
-        Assert.NotEqual(NotebookTests.Missing, notebook);
-        return NotebookDocument.Load(Path.Combine(Repo.Notebooks, notebook));
-    }
+    private static NotebookDocument Load(string notebook) => NotebookTests.Load(notebook);
 
     private static void NoProblems(IReadOnlyList<string> problems, string notebook, string rule) =>
-        Assert.True(problems.Count == 0, $"{notebook}: {rule}:\n - " + string.Join("\n - ", problems));
+        NotebookTests.NoProblems(problems, notebook, rule);
 
     [Fact]
     public void Notebooks_AreNumbered01To06()

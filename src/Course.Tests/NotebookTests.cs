@@ -10,6 +10,17 @@ public sealed class NotebookTests
     /// <summary>Stands in for the notebook names when notebooks/ has none, so the theories fail instead of vanishing.</summary>
     public const string Missing = "(no notebooks in notebooks/)";
 
+    /// <summary>The notebook <paramref name="notebook"/> from notebooks/, failing on the <see cref="Missing"/> stand-in.</summary>
+    internal static NotebookDocument Load(string notebook)
+    {
+        Assert.NotEqual(Missing, notebook);
+        return NotebookDocument.Load(Path.Combine(Repo.Notebooks, notebook));
+    }
+
+    /// <summary>Fails with every problem a notebook rule found, one per line.</summary>
+    internal static void NoProblems(IReadOnlyList<string> problems, string notebook, string rule) =>
+        Assert.True(problems.Count == 0, $"{notebook}: {rule}:\n - " + string.Join("\n - ", problems));
+
     /// <summary>Each notebook with each edition.</summary>
     public static TheoryData<string, string> NotebookEditions()
     {
