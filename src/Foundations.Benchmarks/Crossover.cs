@@ -152,10 +152,10 @@ public static class Crossover
         public void Run(int workers) => Run(workers, Gemm.Choose(m, n));
 
         public void Run(int workers, GemmKernel kernel) =>
-            Gemm.Multiply(shape.A.Storage, 0, k, 1, shape.B.Storage, 0, n, 1, c, 0, m, k, n, workers, kernel);
+            Gemm.Multiply(shape.A.Storage, shape.A.Offset, k, 1, shape.B.Storage, shape.B.Offset, n, 1, c, 0, m, k, n, workers, kernel);
 
         /// <summary>Rows [first, first + rows) of the product, on the calling thread.</summary>
         public void RunRows(int first, int rows, GemmKernel kernel) =>
-            Gemm.Multiply(shape.A.Storage, first * k, k, 1, shape.B.Storage, 0, n, 1, c, first * n, rows, k, n, 1, kernel);
+            Gemm.Multiply(shape.A.Storage, shape.A.Offset + first * k, k, 1, shape.B.Storage, shape.B.Offset, n, 1, c, first * n, rows, k, n, 1, kernel);
     }
 }

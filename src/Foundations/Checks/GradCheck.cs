@@ -54,7 +54,7 @@ public static class GradCheck
             data[p] = original - h;
             double down = loss();
             data[p] = original;
-            grad.Storage[i] = (float)((up - down) / (2.0 * h));
+            grad.Storage[grad.Offset + i] = (float)((up - down) / (2.0 * h));
         }
         return grad;
     }

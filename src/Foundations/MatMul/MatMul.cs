@@ -46,7 +46,7 @@ public static class MatMul
         var (m, k, n) = CheckShapes(a, b, "MatMul.Simd");
         var c = Tensor.Zeros(m, n);
         Gemm.MultiplySimd(a.Storage, a.Offset, a.strides[0], a.strides[1],
-            b.Storage, b.Offset, b.strides[0], b.strides[1], c.Storage, 0, m, k, n);
+            b.Storage, b.Offset, b.strides[0], b.strides[1], c.Storage, c.Offset, m, k, n);
         return c;
     }
 

@@ -44,7 +44,7 @@ public sealed class Generator
     public Tensor Normal(int[] shape)
     {
         var t = new Tensor(Shapes.Checked(Require.NotNull(shape, "Generator.Normal"), "Generator.Normal"), "Generator.Normal");
-        var data = t.Storage;
+        var data = t.Storage.AsSpan(t.Offset, t.Count);
         for (int i = 0; i < data.Length; i += 2)
         {
             double u1 = 1.0 - NextDouble(), u2 = NextDouble();
@@ -58,7 +58,7 @@ public sealed class Generator
     public Tensor Uniform(int[] shape)
     {
         var t = new Tensor(Shapes.Checked(Require.NotNull(shape, "Generator.Uniform"), "Generator.Uniform"), "Generator.Uniform");
-        var data = t.Storage;
+        var data = t.Storage.AsSpan(t.Offset, t.Count);
         // 24 random bits: every value is a float below 1 (rounding a double to float could give 1.0).
         for (int i = 0; i < data.Length; i++) data[i] = (NextUInt64() >> 40) * (1f / (1 << 24));
         return t;

@@ -146,7 +146,7 @@ public sealed partial class Tensor
         var result = new Tensor(newShape, "IndexSelect");
         int rowSize = Count / Math.Max(shape[0], 1);
         for (int r = 0; r < indices.Length; r++)
-            Select(0, indices[r]).CopyTo(result.Storage, r * rowSize);
+            Select(0, indices[r]).CopyTo(result.Storage, result.Offset + r * rowSize);
         return result;
     }
 

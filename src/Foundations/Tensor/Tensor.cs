@@ -37,14 +37,18 @@ public sealed partial class Tensor
 
     /// <summary>A new zero-filled, contiguous tensor; <paramref name="operation"/> names the caller in errors.</summary>
     internal Tensor(int[] shape, string operation = "Zeros")
-        : this(Allocate(shape, operation), 0, shape, Shapes.ContiguousStrides(shape)) { }
+        : this(Allocate(shape, operation, zeroed: true), shape) { }
 
-    private static float[] Allocate(int[] shape, string operation, bool zeroed = true)
+    private Tensor((float[] Storage, int Offset) fresh, int[] shape)
+        : this(fresh.Storage, fresh.Offset, shape, Shapes.ContiguousStrides(shape)) { }
+
+    /// <summary>Storage for a new contiguous tensor; it may start past element 0 (see <see cref="FreshStorage"/>).</summary>
+    private static (float[] Storage, int Offset) Allocate(int[] shape, string operation, bool zeroed)
     {
         int count = Shapes.Count(shape, operation);
         if (count > Array.MaxLength)
             throw new ArgumentException($"{operation}: shape {Shapes.Format(shape)} has {count} elements, more than an array can hold ({Array.MaxLength}).");
-        return zeroed ? new float[count] : GC.AllocateUninitializedArray<float>(count);
+        return FreshStorage.Allocate(count, zeroed);
     }
 
     /// <summary>Another tensor over this one's storage (a view): it shares the version counter and the no-write rule.</summary>
@@ -62,7 +66,7 @@ public sealed partial class Tensor
     /// entirely: clearing 4 MB that the next pass overwrites costs as much as a tenth of a 1024³ product.
     /// </summary>
     internal static Tensor Uninitialized(int[] shape, string operation) =>
-        new(Allocate(shape, operation, zeroed: false), 0, shape, Shapes.ContiguousStrides(shape));
+        new(Allocate(shape, operation, zeroed: false), shape);
 
     /// <summary>The size of each dimension (a copy: changing it does not change the tensor).</summary>
     public int[] Shape => (int[])shape.Clone();
@@ -107,7 +111,7 @@ public sealed partial class Tensor
     public static Tensor Full(float value, params int[] shape)
     {
         var t = new Tensor(Shapes.Checked(shape, "Full"), "Full");
-        Array.Fill(t.Storage, value);
+        Array.Fill(t.Storage, value, t.Offset, t.Count);
         return t;
     }
 
@@ -196,7 +200,7 @@ public sealed partial class Tensor
     public Tensor Clone()
     {
         var result = new Tensor((int[])shape.Clone(), "Clone");
-        CopyTo(result.Storage, 0);
+        CopyTo(result.Storage, result.Offset);
         return result;
     }
 
