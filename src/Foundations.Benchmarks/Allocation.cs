@@ -6,8 +6,8 @@ namespace Foundations.Benchmarks;
 
 /// <summary>
 /// <c>-- allocation</c>: what a fresh n×n float32 result costs before any arithmetic, against
-/// reusing one: allocate it (uninitialised, as <c>a.MatMul(b)</c> does) and write every element
-/// once. Run in this process (the GC as configured), in a child process with background
+/// reusing one: allocate it and write every element once, as a plain uninitialised array and as
+/// the storage <c>a.MatMul(b)</c> gets (<see cref="FreshStorage"/>: on huge pages where Linux offers them). Run in this process (the GC as configured), in a child process with background
 /// collection switched off (DOTNET_gcConcurrent=0), and in NumPy (<c>np.empty</c> and fill).
 /// This is what separates <c>a.MatMul(b)</c> from <c>MatMul.Into</c> at 2048 and 4096 in <c>scale</c>.
 /// </summary>
@@ -32,15 +32,21 @@ public static class Allocation
             var reused = new float[count];
             int reps = n >= 4096 ? 20 : 40;
             var fresh = Milliseconds(() => GC.AllocateUninitializedArray<float>(count), reps);
+            var tensor = Milliseconds(() => { var t = Tensor.Uninitialized([n, n], "allocation"); return t.Storage.AsMemory(t.Offset, count); }, reps);
             var again = Milliseconds(() => reused, reps);
             Console.WriteLine($"  {n}x{n} ({count / 262144} MB): fresh array and one write {fresh.Best:F2} ms (median {fresh.Median:F2}), " +
+                $"fresh tensor (huge pages: {(FreshStorage.HugePagesAvailable ? "yes" : "no")}) {tensor.Best:F2} ms (median {tensor.Median:F2}), " +
                 $"reused array {again.Best:F2} ms (median {again.Median:F2}); {reps} runs, {GC.CollectionCount(2)} full collections so far");
         }
         if (child) return 0;
 
         Console.WriteLine("The same in a child process with DOTNET_gcConcurrent=0:");
         Console.Out.Flush();
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { ArgumentList = { typeof(Allocation).Assembly.Location, "allocation", "--child" } };
+        // Started through `dotnet <dll>`, the child needs the dll; started as the app host, it must not get it.
+        var start = new ProcessStartInfo(Environment.ProcessPath!);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(Allocation).Assembly.Location);
+        start.ArgumentList.Add("allocation");
+        start.ArgumentList.Add("--child");
         start.Environment["DOTNET_gcConcurrent"] = "0";
         using (var process = Process.Start(start)!) process.WaitForExit();
 
@@ -64,14 +70,14 @@ public static class Allocation
     }
 
     /// <summary>Best and median time of <paramref name="reps"/> runs of: get an array, write every element once.</summary>
-    private static (double Best, double Median) Milliseconds(Func<float[]> get, int reps)
+    private static (double Best, double Median) Milliseconds(Func<Memory<float>> get, int reps)
     {
-        for (int warm = 0; warm < 3; warm++) get().AsSpan().Fill(1f);
+        for (int warm = 0; warm < 3; warm++) get().Span.Fill(1f);
         var times = new List<double>();
         for (int r = 0; r < reps; r++)
         {
             long begin = Stopwatch.GetTimestamp();
-            get().AsSpan().Fill(1f);
+            get().Span.Fill(1f);
             times.Add(Stopwatch.GetElapsedTime(begin).TotalMilliseconds);
         }
         times.Sort();
