@@ -59,7 +59,7 @@ internal static class FreshStorage
         // Whole 2 MB pages only, and none past the array's end: the tail of a tensor whose size is
         // not a multiple of 2 MB stays on small pages.
         nint end = Math.Min(RoundUp(aligned + (nint)count * sizeof(float)), RoundDown(start + (nint)storage.Length * sizeof(float)));
-        if (end > aligned) _ = madvise(aligned, (nuint)(end - aligned), MadviseHugePage);   // only advice: on failure, small pages
+        if (end > aligned) Advise(aligned, (nuint)(end - aligned));
         if (zeroed) storage.AsSpan(offset, count).Clear();
         if (leadingGap > 0) storage.AsSpan(0, offset).Fill(float.NaN);
         return (storage, offset);
@@ -82,6 +82,16 @@ internal static class FreshStorage
     }
 
     private const int MadviseHugePage = 14;   // MADV_HUGEPAGE in Linux's uapi/asm-generic/mman-common.h
+
+    private static bool canAdvise = true;
+
+    /// <summary>Only advice: if the kernel refuses, or this Linux has no libc to call, the tensor stays on small pages.</summary>
+    private static void Advise(nint address, nuint length)
+    {
+        if (!canAdvise) return;
+        try { _ = madvise(address, length, MadviseHugePage); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { canAdvise = false; }
+    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int madvise(nint address, nuint length, int advice);
