@@ -113,7 +113,23 @@ internal static class Kernels
         for (; i < a.Length; i++) output[i] = op.Apply(a[i], b);
     }
 
-    // Walks the output in row-major order; the innermost dimension is a tight loop over two strides.
+    private static void ScalarZip<TOp>(float a, ReadOnlySpan<float> b, Span<float> output, TOp op) where TOp : struct, IBinaryOp
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
+            var vo = MemoryMarshal.Cast<float, Vector<float>>(output);
+            var va = new Vector<float>(a);
+            for (int v = 0; v < vb.Length; v++) vo[v] = op.Apply(va, vb[v]);
+            i = vb.Length * Vector<float>.Count;
+        }
+        for (; i < b.Length; i++) output[i] = op.Apply(a, b[i]);
+    }
+
+    // Walks the output in row-major order, one innermost row at a time. A row whose operands are
+    // each contiguous or one repeated value (a bias added to every row of a batch, a column of
+    // means taken from every column) goes through the SIMD loops; any other row is a loop over two strides.
     private static void ZipStrided<TOp>(float[] a, int offsetA, int[] sa, float[] b, int offsetB, int[] sb, int[] shape, Span<float> output, TOp op)
         where TOp : struct, IBinaryOp
     {
@@ -125,7 +141,11 @@ internal static class Kernels
         int pa = offsetA, pb = offsetB;
         for (int o = 0; o < output.Length; o += inner)
         {
-            for (int j = 0; j < inner; j++) output[o + j] = op.Apply(a[pa + j * strideA], b[pb + j * strideB]);
+            var row = output.Slice(o, inner);
+            if (strideA == 1 && strideB == 1) ZipContiguous(a.AsSpan(pa, inner), b.AsSpan(pb, inner), row, op);
+            else if (strideA == 1 && strideB == 0) ZipScalar(a.AsSpan(pa, inner), b[pb], row, op);
+            else if (strideA == 0 && strideB == 1) ScalarZip(a[pa], b.AsSpan(pb, inner), row, op);
+            else for (int j = 0; j < inner; j++) row[j] = op.Apply(a[pa + j * strideA], b[pb + j * strideB]);
             for (int d = rank - 2; d >= 0; d--)
             {
                 if (++index[d] < shape[d]) { pa += sa[d]; pb += sb[d]; break; }
