@@ -83,6 +83,34 @@ public sealed class ReductionTests
         Assert.Equal(t.Contiguous().Std().Item(), t.Std().Item());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(50)]
+    [InlineData(133)]
+    public void SumMeanAndSumInto_OverAnInnerDim_EqualDoubleLoopsToTheBit(int inner)
+    {
+        var x = new Generator(7).Normal([3, 37, inner]) * 100f;
+        var expectedSum = new float[3 * inner];
+        var expectedMean = new float[3 * inner];
+        for (int o = 0; o < 3; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                double sum = 0;
+                for (int k = 0; k < 37; k++) sum += x[o, k, i];
+                expectedSum[o * inner + i] = (float)sum;
+                expectedMean[o * inner + i] = (float)(sum / 37);
+            }
+        var into = Tensor.Zeros(3, inner);
+        x.SumInto(1, into);
+
+        Assert.Equal(expectedSum, x.Sum(1).ToArray());
+        Assert.Equal(expectedMean, x.Mean(1).ToArray());
+        Assert.Equal(expectedSum, into.ToArray());
+    }
+
     [Fact]
     public void ArgMax_OnTies_GivesTheFirstIndex()
     {

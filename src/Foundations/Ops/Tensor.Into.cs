@@ -69,10 +69,7 @@ public sealed partial class Tensor
             throw new ArgumentException("SumInto: the destination shares storage with the tensor being summed; the sums would overwrite their own input.");
         int size = shape[d], outer = Shapes.Count(shape.AsSpan(0, d)), inner = Shapes.Count(shape.AsSpan(d + 1));
         var source = Contiguous();
-        var output = destination.Storage.AsSpan(destination.Offset, destination.Count);
-        for (int o = 0; o < outer; o++)
-            for (int i = 0; i < inner; i++)
-                output[o * inner + i] = ReduceLine(source.Storage, source.Offset + o * size * inner + i, inner, size, Accumulate.Sum);
+        SumLines(source.Storage, source.Offset, outer, size, inner, destination.Storage.AsSpan(destination.Offset, destination.Count), mean: false);
         return destination;
     }
 
