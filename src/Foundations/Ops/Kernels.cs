@@ -113,18 +113,11 @@ internal static class Kernels
         for (; i < a.Length; i++) output[i] = op.Apply(a[i], b);
     }
 
-    private static void ScalarZip<TOp>(float a, ReadOnlySpan<float> b, Span<float> output, TOp op) where TOp : struct, IBinaryOp
+    /// <summary>op with its operands swapped, so that ZipScalar serves a scalar on either side.</summary>
+    private readonly struct Flipped<TOp>(TOp op) : IBinaryOp where TOp : struct, IBinaryOp
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
-            var vo = MemoryMarshal.Cast<float, Vector<float>>(output);
-            var va = new Vector<float>(a);
-            for (int v = 0; v < vb.Length; v++) vo[v] = op.Apply(va, vb[v]);
-            i = vb.Length * Vector<float>.Count;
-        }
-        for (; i < b.Length; i++) output[i] = op.Apply(a, b[i]);
+        public float Apply(float a, float b) => op.Apply(b, a);
+        public Vector<float> Apply(Vector<float> a, Vector<float> b) => op.Apply(b, a);
     }
 
     // Walks the output in row-major order, one innermost row at a time. A row whose operands are
@@ -144,7 +137,7 @@ internal static class Kernels
             var row = output.Slice(o, inner);
             if (strideA == 1 && strideB == 1) ZipContiguous(a.AsSpan(pa, inner), b.AsSpan(pb, inner), row, op);
             else if (strideA == 1 && strideB == 0) ZipScalar(a.AsSpan(pa, inner), b[pb], row, op);
-            else if (strideA == 0 && strideB == 1) ScalarZip(a[pa], b.AsSpan(pb, inner), row, op);
+            else if (strideA == 0 && strideB == 1) ZipScalar(b.AsSpan(pb, inner), a[pa], row, new Flipped<TOp>(op));
             else for (int j = 0; j < inner; j++) row[j] = op.Apply(a[pa + j * strideA], b[pb + j * strideB]);
             for (int d = rank - 2; d >= 0; d--)
             {

@@ -69,7 +69,7 @@ public sealed partial class Tensor
             throw new ArgumentException("SumInto: the destination shares storage with the tensor being summed; the sums would overwrite their own input.");
         int size = shape[d], outer = Shapes.Count(shape.AsSpan(0, d)), inner = Shapes.Count(shape.AsSpan(d + 1));
         var source = Contiguous();
-        SumLines(source.Storage, source.Offset, outer, size, inner, destination.Storage.AsSpan(destination.Offset, destination.Count), mean: false);
+        ReduceLines(source.Storage, source.Offset, outer, size, inner, destination.Storage.AsSpan(destination.Offset, destination.Count), Accumulate.Sum);
         return destination;
     }
 

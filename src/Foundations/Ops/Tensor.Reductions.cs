@@ -75,31 +75,23 @@ public sealed partial class Tensor
         var input = source.Storage;
         int baseOffset = source.Offset;
         var output = new float[outer * inner];
-        if (kind is Accumulate.Sum or Accumulate.Mean)
-            SumLines(input, baseOffset, outer, size, inner, output, mean: kind == Accumulate.Mean);
-        else
-            for (int o = 0; o < outer; o++)
-                for (int i = 0; i < inner; i++)
-                {
-                    int start = baseOffset + o * size * inner + i;
-                    output[o * inner + i] = ReduceLine(input, start, inner, size, kind);
-                }
+        ReduceLines(input, baseOffset, outer, size, inner, output, kind);
         var newShape = keepDim ? shape.Select((s, k) => k == d ? 1 : s).ToArray() : shape.Where((_, k) => k != d).ToArray();
         return new Tensor(output, 0, newShape, Shapes.ContiguousStrides(newShape));
     }
 
     /// <summary>
-    /// Sums (or means) over the middle dim of a contiguous (outer, size, inner) block into an
-    /// (outer, inner) output. Each sum is added up in double from k = 0 upward, exactly as
-    /// <see cref="ReduceLine"/> does, so the results are the same to the bit; but when the summed dim
-    /// is not the last (a bias gradient summed over the batch), a whole row is added per step with
-    /// SIMD instead of walking each column with a stride.
+    /// Reduces over the middle dim of a contiguous (outer, size, inner) block into an (outer, inner)
+    /// output, one <see cref="ReduceLine"/> per output element. A sum or mean over a dim that is not
+    /// the last (a bias gradient summed over the batch) adds a whole row per step with SIMD instead of
+    /// walking each column with a stride; each sum is still added up in double from k = 0 upward, as
+    /// ReduceLine does, so the results are the same to the bit.
     /// </summary>
-    private static void SumLines(float[] data, int baseOffset, int outer, int size, int inner, Span<float> output, bool mean)
+    private static void ReduceLines(float[] data, int baseOffset, int outer, int size, int inner, Span<float> output, Accumulate kind)
     {
-        if (inner < 2 * Vector<float>.Count || !Vector.IsHardwareAccelerated)
+        bool mean = kind == Accumulate.Mean;
+        if (kind is not (Accumulate.Sum or Accumulate.Mean) || inner < 2 * Vector<float>.Count || !Vector.IsHardwareAccelerated)
         {
-            var kind = mean ? Accumulate.Mean : Accumulate.Sum;
             for (int o = 0; o < outer; o++)
                 for (int i = 0; i < inner; i++)
                     output[o * inner + i] = ReduceLine(data, baseOffset + o * size * inner + i, inner, size, kind);

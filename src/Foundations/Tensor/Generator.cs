@@ -43,7 +43,7 @@ public sealed class Generator
     /// <summary>Standard normal by Box-Muller; both values of each pair are used.</summary>
     public Tensor Normal(int[] shape)
     {
-        var t = new Tensor(Shapes.Checked(Require.NotNull(shape, "Generator.Normal"), "Generator.Normal"), "Generator.Normal");
+        var t = Tensor.Uninitialized(Shapes.Checked(Require.NotNull(shape, "Generator.Normal"), "Generator.Normal"), "Generator.Normal");   // every element is drawn
         var data = t.Storage.AsSpan(t.Offset, t.Count);
         for (int i = 0; i < data.Length; i += 2)
         {
@@ -57,7 +57,7 @@ public sealed class Generator
 
     public Tensor Uniform(int[] shape)
     {
-        var t = new Tensor(Shapes.Checked(Require.NotNull(shape, "Generator.Uniform"), "Generator.Uniform"), "Generator.Uniform");
+        var t = Tensor.Uninitialized(Shapes.Checked(Require.NotNull(shape, "Generator.Uniform"), "Generator.Uniform"), "Generator.Uniform");   // every element is drawn
         var data = t.Storage.AsSpan(t.Offset, t.Count);
         // 24 random bits: every value is a float below 1 (rounding a double to float could give 1.0).
         for (int i = 0; i < data.Length; i++) data[i] = (NextUInt64() >> 40) * (1f / (1 << 24));

@@ -143,7 +143,7 @@ public sealed partial class Tensor
         if (Rank == 0) throw new ArgumentException("IndexSelect: a 0-dimensional tensor cannot be indexed.");
         var newShape = (int[])shape.Clone();
         newShape[0] = indices.Length;
-        var result = new Tensor(newShape, "IndexSelect");
+        var result = Uninitialized(newShape, "IndexSelect");   // every row is copied in
         int rowSize = Count / Math.Max(shape[0], 1);
         for (int r = 0; r < indices.Length; r++)
             Select(0, indices[r]).CopyTo(result.Storage, result.Offset + r * rowSize);

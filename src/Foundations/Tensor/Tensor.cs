@@ -110,7 +110,7 @@ public sealed partial class Tensor
 
     public static Tensor Full(float value, params int[] shape)
     {
-        var t = new Tensor(Shapes.Checked(shape, "Full"), "Full");
+        var t = Uninitialized(Shapes.Checked(shape, "Full"), "Full");
         Array.Fill(t.Storage, value, t.Offset, t.Count);
         return t;
     }
@@ -199,7 +199,7 @@ public sealed partial class Tensor
     /// <summary>A contiguous copy with its own storage.</summary>
     public Tensor Clone()
     {
-        var result = new Tensor((int[])shape.Clone(), "Clone");
+        var result = Uninitialized((int[])shape.Clone(), "Clone");
         CopyTo(result.Storage, result.Offset);
         return result;
     }
