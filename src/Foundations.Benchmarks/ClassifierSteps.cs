@@ -5,7 +5,8 @@ namespace Foundations.Benchmarks;
 /// hand-written layers with MSE on one-hot targets (chapter 6), the same loss through autograd, and
 /// cross-entropy through autograd (chapter 7). Each step clears the gradients (they add up), runs
 /// forward, loss and backward, and takes an SGD step. reference.py builds the same steps in PyTorch.
-/// The layers reuse their buffers; the autograd steps clear the gradients either by dropping them
+/// The hand-written layers allocate every tensor afresh, as the learner's code does, and also compute
+/// the gradient with respect to the images (PyTorch skips it). The autograd steps clear the gradients either by dropping them
 /// (<c>ZeroGrad()</c>, PyTorch's default) or, with <c>setToNone: false</c>, by zeroing the same tensors.
 /// </summary>
 public sealed class ClassifierSteps
@@ -15,7 +16,7 @@ public sealed class ClassifierSteps
 
     private readonly Tensor x, labels, oneHot;
     private readonly Sequential layers;
-    private readonly OneHotMse layersLoss = new() { ReuseBuffers = true };
+    private readonly OneHotMse layersLoss = new();
     private readonly Sgd layersSgd;
     private readonly Tensor w1, b1, w2, b2;
     private readonly Sgd autogradSgd;
@@ -27,12 +28,11 @@ public sealed class ClassifierSteps
         labels = Tensor.FromArray(Enumerable.Range(0, Batch).Select(i => (float)(i % Classes)).ToArray());
         oneHot = Classification.OneHot(labels, Classes);
         Tensor.ManualSeed(0);
-        layers = new Sequential(new Lin(Inputs, Hidden), new Relu(), new Lin(Hidden, Classes)) { ReuseBuffers = true };
-        layers.Modules[0].ComputeInputGradient = false;
+        layers = new Sequential(new Lin(Inputs, Hidden), new Relu(), new Lin(Hidden, Classes));
         layersSgd = new Sgd(layers.Parameters(), LearningRate);
         var first = (Lin)layers.Modules[0];
         var second = (Lin)layers.Modules[2];
-        (w1, b1, w2, b2) = (first.W.Clone().RequireGrad(), first.B.Clone().RequireGrad(), second.W.Clone().RequireGrad(), second.B.Clone().RequireGrad());
+        (w1, b1, w2, b2) = (first.W.Clone().SetRequiresGrad(), first.B.Clone().SetRequiresGrad(), second.W.Clone().SetRequiresGrad(), second.B.Clone().SetRequiresGrad());
         autogradSgd = new Sgd([w1, b1, w2, b2], LearningRate);
     }
 
@@ -49,19 +49,19 @@ public sealed class ClassifierSteps
     }
 
     private Tensor Logits() =>
-        Autograd.Add(Autograd.MatMul(Autograd.Relu(Autograd.Add(Autograd.MatMul(x, w1), b1)), w2), b2);
+        (x.MatMul(w1) + b1).Relu().MatMul(w2) + b2;
 
     public void AutogradMse(bool setToNone = true)
     {
         autogradSgd.ZeroGrad(setToNone);
-        Autograd.Mean(Autograd.Pow(Autograd.Sub(Logits(), oneHot), 2f)).Backward();
+        Logits().Sub(oneHot).Pow(2f).Mean().Backward();
         using (Autograd.NoGrad()) autogradSgd.Step();
     }
 
     public void AutogradCrossEntropy(bool setToNone = true)
     {
         autogradSgd.ZeroGrad(setToNone);
-        Autograd.CrossEntropy(Logits(), labels).Backward();
+        Classification.CrossEntropy(Logits(), labels).Backward();
         using (Autograd.NoGrad()) autogradSgd.Step();
     }
 }

@@ -29,38 +29,46 @@ public sealed class AutogradGradCheckTests
 
     private static readonly Dictionary<string, Case> Cases = new()
     {
-        ["Add (3, 4) + (4,)"] = Binary([3, 4], [4], Autograd.Add, (x, y) => x + y),
-        ["Add (2, 1, 3) + (4, 1)"] = Binary([2, 1, 3], [4, 1], Autograd.Add, (x, y) => x + y),
-        ["Add (3, 4) + ()"] = Binary([3, 4], [], Autograd.Add, (x, y) => x + y),
-        ["Sub (3, 1) - (1, 4)"] = Binary([3, 1], [1, 4], Autograd.Sub, (x, y) => x - y),
-        ["Sub (4,) - (2, 3, 4)"] = Binary([4], [2, 3, 4], Autograd.Sub, (x, y) => x - y),
-        ["Mul (2, 3, 4) * (3, 1)"] = Binary([2, 3, 4], [3, 1], Autograd.Mul, (x, y) => x * y),
-        ["Mul (5,) * (5,)"] = Binary([5], [5], Autograd.Mul, (x, y) => x * y),
-        ["Div (3, 4) / (1, 4)"] = Binary([3, 4], [1, 4], Autograd.Div, (x, y) => x / y, Values.NonZero),
-        ["Neg (2, 3)"] = Unary([2, 3], Autograd.Neg, x => -x),
-        ["MatMul (3, 5) @ (5, 2)"] = new([[3, 5], [5, 2]], Values.Any, t => Autograd.MatMul(t[0], t[1]), (x, s) => Reference.MatMul(x[0], s[0], x[1], s[1])),
-        ["MatMul (1, 4) @ (4, 1)"] = new([[1, 4], [4, 1]], Values.Any, t => Autograd.MatMul(t[0], t[1]), (x, s) => Reference.MatMul(x[0], s[0], x[1], s[1])),
-        ["Relu (3, 4)"] = Unary([3, 4], Autograd.Relu, x => Math.Max(x, 0), Values.NonZero),
-        ["Pow 2"] = Unary([3, 4], a => Autograd.Pow(a, 2f), x => x * x),
-        ["Pow 3"] = Unary([3, 4], a => Autograd.Pow(a, 3f), x => x * x * x),
-        ["Pow 0.5"] = Unary([3, 4], a => Autograd.Pow(a, 0.5f), Math.Sqrt, Values.Positive),
-        ["Pow -1"] = Unary([3, 4], a => Autograd.Pow(a, -1f), x => 1 / x, Values.Positive),
-        ["Exp"] = Unary([3, 4], Autograd.Exp, Math.Exp),
-        ["Log"] = Unary([3, 4], Autograd.Log, Math.Log, Values.Positive),
-        ["Reshape (2, 6) to (3, 4)"] = Unary([2, 6], a => Autograd.Reshape(a, 3, 4), x => x),
-        ["Sum all"] = Reduction([2, 3, 4], Autograd.Sum, (x, _) => [x.Sum()]),
-        ["Sum dim 0"] = Reduction([2, 3, 4], a => Autograd.Sum(a, 0), (x, s) => Reference.Reduce(x, s, 0, mean: false)),
-        ["Sum dim 1 keepDim"] = Reduction([2, 3, 4], a => Autograd.Sum(a, 1, keepDim: true), (x, s) => Reference.Reduce(x, s, 1, mean: false)),
-        ["Sum dim -1"] = Reduction([2, 3, 4], a => Autograd.Sum(a, -1), (x, s) => Reference.Reduce(x, s, 2, mean: false)),
-        ["Mean all"] = Reduction([2, 3, 4], Autograd.Mean, (x, _) => [x.Average()]),
-        ["Mean dim 1"] = Reduction([2, 3, 4], a => Autograd.Mean(a, 1), (x, s) => Reference.Reduce(x, s, 1, mean: true)),
-        ["Mean dim -1 keepDim"] = Reduction([2, 3, 4], a => Autograd.Mean(a, -1, keepDim: true), (x, s) => Reference.Reduce(x, s, 2, mean: true)),
-        ["LogSumExp dim 1"] = Reduction([3, 4], a => Autograd.LogSumExp(a, 1), (x, s) => Reference.LogSumExp(x, s, 1)),
-        ["LogSumExp dim 0 keepDim"] = Reduction([3, 4], a => Autograd.LogSumExp(a, 0, keepDim: true), (x, s) => Reference.LogSumExp(x, s, 0)),
-        ["LogSoftmax dim 1"] = Reduction([3, 4], a => Autograd.LogSoftmax(a, 1), (x, s) => Reference.LogSoftmax(x, s, 1)),
-        ["LogSoftmax dim 0"] = Reduction([3, 4], a => Autograd.LogSoftmax(a, 0), (x, s) => Reference.LogSoftmax(x, s, 0)),
-        ["Softmax dim 1"] = Reduction([3, 4], a => Autograd.Softmax(a, 1), (x, s) => Array.ConvertAll(Reference.LogSoftmax(x, s, 1), Math.Exp)),
-        ["CrossEntropy (4, 3)"] = Reduction([4, 3], a => Autograd.CrossEntropy(a, Tensor.From(2f, 0f, 1f, 2f)), (x, s) => Reference.CrossEntropy(x, s, [2, 0, 1, 2])),
+        ["Add (3, 4) + (4,)"] = Binary([3, 4], [4], (a, b) => a.Add(b), (x, y) => x + y),
+        ["Add (2, 1, 3) + (4, 1)"] = Binary([2, 1, 3], [4, 1], (a, b) => a.Add(b), (x, y) => x + y),
+        ["Add (3, 4) + ()"] = Binary([3, 4], [], (a, b) => a.Add(b), (x, y) => x + y),
+        ["Sub (3, 1) - (1, 4)"] = Binary([3, 1], [1, 4], (a, b) => a.Sub(b), (x, y) => x - y),
+        ["Sub (4,) - (2, 3, 4)"] = Binary([4], [2, 3, 4], (a, b) => a.Sub(b), (x, y) => x - y),
+        ["Mul (2, 3, 4) * (3, 1)"] = Binary([2, 3, 4], [3, 1], (a, b) => a.Mul(b), (x, y) => x * y),
+        ["Mul (5,) * (5,)"] = Binary([5], [5], (a, b) => a.Mul(b), (x, y) => x * y),
+        ["Div (3, 4) / (1, 4)"] = Binary([3, 4], [1, 4], (a, b) => a.Div(b), (x, y) => x / y, Values.NonZero),
+        ["Neg (2, 3)"] = Unary([2, 3], a => a.Neg(), x => -x),
+        ["MatMul (3, 5) @ (5, 2)"] = new([[3, 5], [5, 2]], Values.Any, t => t[0].MatMul(t[1]), (x, s) => Reference.MatMul(x[0], s[0], x[1], s[1])),
+        ["MatMul (1, 4) @ (4, 1)"] = new([[1, 4], [4, 1]], Values.Any, t => t[0].MatMul(t[1]), (x, s) => Reference.MatMul(x[0], s[0], x[1], s[1])),
+        ["Relu (3, 4)"] = Unary([3, 4], a => a.Relu(), x => Math.Max(x, 0), Values.NonZero),
+        ["Pow 2"] = Unary([3, 4], a => a.Pow(2f), x => x * x),
+        ["Pow 3"] = Unary([3, 4], a => a.Pow(3f), x => x * x * x),
+        ["Pow 0.5"] = Unary([3, 4], a => a.Pow(0.5f), Math.Sqrt, Values.Positive),
+        ["Pow -1"] = Unary([3, 4], a => a.Pow(-1f), x => 1 / x, Values.Positive),
+        ["Exp"] = Unary([3, 4], a => a.Exp(), Math.Exp),
+        ["Log"] = Unary([3, 4], a => a.Log(), Math.Log, Values.Positive),
+        ["Reshape (2, 6) to (3, 4)"] = Unary([2, 6], a => a.Reshape(3, 4), x => x),
+        ["Reshape of a transpose (non-contiguous)"] = Reduction([3, 4], a => a.T().Reshape(12), (x, _) => Reference.Transposed(x, 3, 4)),
+        ["View (2, 6) as (12,)"] = Unary([2, 6], a => a.View(-1), x => x),
+        ["T (3, 4)"] = Reduction([3, 4], a => a.T(), (x, _) => Reference.Transposed(x, 3, 4)),
+        ["Transpose (2, 3, 4) dims 0, 2"] = Reduction([2, 3, 4], a => a.Transpose(0, 2), (x, _) => Reference.SwapOuterAndInner(x, 2, 3, 4)),
+        ["Unsqueeze (3, 4) at 1"] = Unary([3, 4], a => a.Unsqueeze(1), x => x),
+        ["Squeeze (3, 1, 4)"] = Unary([3, 1, 4], a => a.Squeeze(), x => x),
+        ["Squeeze (3, 1, 4) dim 1"] = Unary([3, 1, 4], a => a.Squeeze(1), x => x),
+        ["Expand (3, 1) to (3, 4)"] = new([[3, 1]], Values.Any, t => t[0].Expand(3, 4), (x, _) => [.. x[0].SelectMany(v => Enumerable.Repeat(v, 4))]),
+        ["Sum all"] = Reduction([2, 3, 4], a => a.Sum(), (x, _) => [x.Sum()]),
+        ["Sum dim 0"] = Reduction([2, 3, 4], a => a.Sum(0), (x, s) => Reference.Reduce(x, s, 0, mean: false)),
+        ["Sum dim 1 keepDim"] = Reduction([2, 3, 4], a => a.Sum(1, keepDim: true), (x, s) => Reference.Reduce(x, s, 1, mean: false)),
+        ["Sum dim -1"] = Reduction([2, 3, 4], a => a.Sum(-1), (x, s) => Reference.Reduce(x, s, 2, mean: false)),
+        ["Mean all"] = Reduction([2, 3, 4], a => a.Mean(), (x, _) => [x.Average()]),
+        ["Mean dim 1"] = Reduction([2, 3, 4], a => a.Mean(1), (x, s) => Reference.Reduce(x, s, 1, mean: true)),
+        ["Mean dim -1 keepDim"] = Reduction([2, 3, 4], a => a.Mean(-1, keepDim: true), (x, s) => Reference.Reduce(x, s, 2, mean: true)),
+        ["LogSumExp dim 1"] = Reduction([3, 4], a => a.LogSumExp(1), (x, s) => Reference.LogSumExp(x, s, 1)),
+        ["LogSumExp dim 0 keepDim"] = Reduction([3, 4], a => a.LogSumExp(0, keepDim: true), (x, s) => Reference.LogSumExp(x, s, 0)),
+        ["LogSoftmax dim 1"] = Reduction([3, 4], a => a.LogSoftmax(1), (x, s) => Reference.LogSoftmax(x, s, 1)),
+        ["LogSoftmax dim 0"] = Reduction([3, 4], a => a.LogSoftmax(0), (x, s) => Reference.LogSoftmax(x, s, 0)),
+        ["Softmax dim 1"] = Reduction([3, 4], a => a.Softmax(1), (x, s) => Array.ConvertAll(Reference.LogSoftmax(x, s, 1), Math.Exp)),
+        ["CrossEntropy (4, 3)"] = Reduction([4, 3], a => Classification.CrossEntropy(a, Tensor.From(2f, 0f, 1f, 2f)), (x, s) => Reference.CrossEntropy(x, s, [2, 0, 1, 2])),
     };
 
     public static TheoryData<string> CaseNames() => [.. Cases.Keys];
@@ -71,7 +79,7 @@ public sealed class AutogradGradCheckTests
     {
         var c = Cases[name];
         var random = new Random(name.Length * 7919 + 17);
-        var inputs = c.Shapes.Select(s => Input(random, s, c.Kind).RequireGrad()).ToArray();
+        var inputs = c.Shapes.Select(s => Input(random, s, c.Kind).SetRequiresGrad()).ToArray();
         var output = c.Ours(inputs);
         var weights = RandomTensor(random, output.Shape);
         var w = ToDoubles(weights);
@@ -107,6 +115,25 @@ public sealed class AutogradGradCheckTests
     /// <summary>Forward passes in double precision on flat row-major arrays.</summary>
     private static class Reference
     {
+        // out[j, i] = x[i, j] for x of shape (rows, cols).
+        public static double[] Transposed(double[] x, int rows, int cols)
+        {
+            var result = new double[x.Length];
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++) result[j * rows + i] = x[i * cols + j];
+            return result;
+        }
+
+        // out[k, j, i] = x[i, j, k] for x of shape (n0, n1, n2).
+        public static double[] SwapOuterAndInner(double[] x, int n0, int n1, int n2)
+        {
+            var result = new double[x.Length];
+            for (int i = 0; i < n0; i++)
+                for (int j = 0; j < n1; j++)
+                    for (int k = 0; k < n2; k++) result[(k * n1 + j) * n0 + i] = x[(i * n1 + j) * n2 + k];
+            return result;
+        }
+
         public static double[] Zip(double[] a, int[] sa, double[] b, int[] sb, Func<double, double, double> f)
         {
             var shape = Shapes.Broadcast(sa, sb, "reference");

@@ -15,10 +15,10 @@ public sealed class AutogradSharingTests
     [Fact]
     public void TwoLeavesFedTheSameGradient_GetTheirOwnCopies()
     {
-        var a = Values(3, 2).RequireGrad();
-        var b = Values(3, 2).RequireGrad();
+        var a = Values(3, 2).SetRequiresGrad();
+        var b = Values(3, 2).SetRequiresGrad();
 
-        Autograd.Sum(Autograd.Add(a, b)).Backward();
+        a.Add(b).Sum().Backward();
         a.Grad!.AddInPlace(Tensor.Ones(3, 2));
 
         Assert.Equal(Enumerable.Repeat(2f, 6), a.Grad.ToArray());
@@ -28,10 +28,10 @@ public sealed class AutogradSharingTests
     [Fact]
     public void ALeafReadTwice_GetsBothShares_AndTheyStayItsOwn()
     {
-        var w = Values(4, 3).RequireGrad();
+        var w = Values(4, 3).SetRequiresGrad();
         var x = Values(2, 4);
         // w is read by two products; the shares are added.
-        var loss = Autograd.Sum(Autograd.Add(Autograd.MatMul(x, w), Autograd.MatMul(x, w)));
+        var loss = x.MatMul(w).Add(x.MatMul(w)).Sum();
 
         loss.Backward();
 
@@ -42,7 +42,7 @@ public sealed class AutogradSharingTests
     [Fact]
     public void TheRootsGivenGradient_IsNotKeptByALeaf()
     {
-        var a = Values(2, 2).RequireGrad();
+        var a = Values(2, 2).SetRequiresGrad();
         var seed = Tensor.Ones(2, 2);
 
         a.Backward(seed);
@@ -54,11 +54,11 @@ public sealed class AutogradSharingTests
     [Fact]
     public void TheRootsGivenGradient_IsNotKeptThroughAView()
     {
-        var a = Values(2, 3).RequireGrad();
+        var a = Values(2, 3).SetRequiresGrad();
         var seed = Tensor.Ones(3, 2);
 
         // Reshape's rule passes on a view of the gradient it is given: here the caller's seed.
-        Autograd.Reshape(a, 3, 2).Backward(seed);
+        a.Reshape(3, 2).Backward(seed);
         seed.AddInPlace(Tensor.Ones(3, 2));
 
         Assert.Equal(Enumerable.Repeat(1f, 6), a.Grad!.ToArray());
@@ -67,16 +67,16 @@ public sealed class AutogradSharingTests
     [Fact]
     public void ALeafKeepsAFreshShare_AndItIsNotTheGraphsTensor()
     {
-        var w = Values(4, 3).RequireGrad();
+        var w = Values(4, 3).SetRequiresGrad();
         var x = Values(2, 4);
-        var y = Autograd.Exp(Autograd.MatMul(x, w));
+        var y = x.MatMul(w).Exp();
 
-        Autograd.Sum(y).Backward();
+        y.Sum().Backward();
         var kept = w.Grad!;
         // The share aᵀ @ g was the leaf's alone: no tensor of the forward pass or given by the caller holds it.
         Assert.NotSame(kept.Storage, y.Storage);
         Check.TestClose(kept, x.T().MatMul(y), what: "dL/dw");
-        Autograd.Sum(Autograd.MatMul(x, w)).Backward();
+        x.MatMul(w).Sum().Backward();
         Assert.Same(kept, w.Grad);
     }
 
@@ -84,15 +84,15 @@ public sealed class AutogradSharingTests
     public void TheDataOfAProduct_GetsNoGradient_AndTheWeightsGetTheirs()
     {
         var x = Values(5, 4);
-        var w = Values(4, 3).RequireGrad();
-        var y = Autograd.MatMul(x, w);
+        var w = Values(4, 3).SetRequiresGrad();
+        var y = x.MatMul(w);
 
         // The rule itself returns nothing for x: dL/dx would cost a product as large as the forward one.
         var shares = y.GradFn!.Apply(Tensor.Ones(5, 3), retainGraph: true);
         Assert.Null(shares[0]);
         Assert.NotNull(shares[1]);
 
-        Autograd.Sum(y).Backward();
+        y.Sum().Backward();
         Assert.Null(x.Grad);
         Check.TestClose(w.Grad!, x.T().MatMul(Tensor.Ones(5, 3)), what: "dL/dw");
     }
@@ -100,12 +100,12 @@ public sealed class AutogradSharingTests
     [Fact]
     public void GradientsAccumulateAcrossTwoBackwardPasses_WithoutAliasing()
     {
-        var w = Values(4, 3).RequireGrad();
+        var w = Values(4, 3).SetRequiresGrad();
         var x = Values(2, 4);
 
-        Autograd.Sum(Autograd.MatMul(x, w)).Backward();
+        x.MatMul(w).Sum().Backward();
         var first = w.Grad!.Clone();
-        Autograd.Sum(Autograd.MatMul(x, w)).Backward();
+        x.MatMul(w).Sum().Backward();
 
         Check.TestClose(w.Grad!, first.Mul(Tensor.Scalar(2f)), what: "two passes add up");
     }
@@ -117,9 +117,9 @@ public sealed class AutogradSharingTests
         var random = new Generator((ulong)seed);
         var x = random.Normal([16, 12]);
         var labels = Tensor.FromArray(Enumerable.Range(0, 16).Select(i => (float)(i % 4)).ToArray());
-        Tensor[] parameters = [random.Normal([12, 8]).RequireGrad(), random.Normal([8]).RequireGrad(), random.Normal([8, 4]).RequireGrad(), random.Normal([4]).RequireGrad()];
+        Tensor[] parameters = [random.Normal([12, 8]).SetRequiresGrad(), random.Normal([8]).SetRequiresGrad(), random.Normal([8, 4]).SetRequiresGrad(), random.Normal([4]).SetRequiresGrad()];
         var (w1, b1, w2, b2) = (parameters[0], parameters[1], parameters[2], parameters[3]);
-        return (parameters, () => Autograd.CrossEntropy(Autograd.Add(Autograd.MatMul(Autograd.Relu(Autograd.Add(Autograd.MatMul(x, w1), b1)), w2), b2), labels));
+        return (parameters, () => Classification.CrossEntropy(x.MatMul(w1).Add(b1).Relu().MatMul(w2).Add(b2), labels));
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class AutogradSharingTests
         var values = first.ToArray();
 
         sgd.ZeroGrad();
-        Autograd.Mul(loss(), Tensor.Scalar(3f)).Backward();
+        loss().Mul(Tensor.Scalar(3f)).Backward();
 
         Assert.NotSame(first, parameters[0].Grad);
         Assert.Equal(values, first.ToArray());
@@ -175,7 +175,7 @@ public sealed class AutogradSharingTests
         var values = first.ToArray();
 
         sgd.ZeroGrad(setToNone: false);
-        Autograd.Mul(loss(), Tensor.Scalar(3f)).Backward();
+        loss().Mul(Tensor.Scalar(3f)).Backward();
 
         // As PyTorch's zero_grad(set_to_none=False): the same tensor, now holding this pass's gradient.
         Assert.Same(first, parameters[0].Grad);
@@ -185,11 +185,11 @@ public sealed class AutogradSharingTests
     [Fact]
     public void AGradThatIsAView_StillGetsTheShareAdded()
     {
-        var w = Values(4, 3).RequireGrad();
+        var w = Values(4, 3).SetRequiresGrad();
         var x = Values(2, 4);
         w.Grad = Tensor.Ones(3, 4).T();                     // not contiguous: the product cannot add into it itself
 
-        Autograd.Sum(Autograd.MatMul(x, w)).Backward();
+        x.MatMul(w).Sum().Backward();
 
         Check.TestClose(w.Grad!, x.T().MatMul(Tensor.Ones(2, 3)).Add(Tensor.Ones(4, 3)), what: "1 + dL/dw");
     }

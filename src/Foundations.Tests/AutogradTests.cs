@@ -13,9 +13,9 @@ public sealed class AutogradTests
     public void Operation_RecordsItsNameAndInputs_WhenAnInputRequiresGrad()
     {
         var x = Tensor.Ones(2, 3);
-        var w = Tensor.Ones(3, 4).RequireGrad();
+        var w = Tensor.Ones(3, 4).SetRequiresGrad();
 
-        var y = Autograd.MatMul(x, w);
+        var y = x.MatMul(w);
 
         Assert.True(y.RequiresGrad);
         Assert.False(y.IsLeaf);
@@ -28,7 +28,7 @@ public sealed class AutogradTests
     [Fact]
     public void Operation_KeepsNoGraph_WhenNothingRequiresGrad()
     {
-        var y = Autograd.Mul(Tensor.Ones(2, 3), Tensor.Ones(3));
+        var y = Tensor.Ones(2, 3).Mul(Tensor.Ones(3));
 
         Assert.False(y.RequiresGrad);
         Assert.Null(y.GradFn);
@@ -38,20 +38,20 @@ public sealed class AutogradTests
     [Fact]
     public void NoGrad_KeepsNoGraph_AndRestoresRecordingWhenDisposed()
     {
-        var w = Tensor.Ones(3).RequireGrad();
+        var w = Tensor.Ones(3).SetRequiresGrad();
         Assert.True(Autograd.IsEnabled);
 
         using (Autograd.NoGrad())
         {
             using (Autograd.NoGrad()) Assert.False(Autograd.IsEnabled);
             Assert.False(Autograd.IsEnabled);
-            var y = Autograd.Mul(w, w);
+            var y = w.Mul(w);
             Assert.Null(y.GradFn);
             Assert.False(y.RequiresGrad);
         }
 
         Assert.True(Autograd.IsEnabled);
-        Assert.NotNull(Autograd.Mul(w, w).GradFn);
+        Assert.NotNull(w.Mul(w).GradFn);
     }
 
     [Fact]
@@ -74,10 +74,10 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_OfAScalarLoss_GivesEveryLeafItsGradient()
     {
-        var x = Tensor.From(1f, 2f, 3f).RequireGrad();
-        var w = Tensor.From(0.5f, -1f, 2f).RequireGrad();
+        var x = Tensor.From(1f, 2f, 3f).SetRequiresGrad();
+        var w = Tensor.From(0.5f, -1f, 2f).SetRequiresGrad();
 
-        Autograd.Sum(Autograd.Mul(x, w)).Backward();
+        x.Mul(w).Sum().Backward();
 
         AssertClose(x.Grad!, w, 0, 0, "dL/dx = w");
         AssertClose(w.Grad!, x, 0, 0, "dL/dw = x");
@@ -86,10 +86,10 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_AddsUpTheSharesOfATensorUsedTwice()
     {
-        var x = Tensor.From(1f, -2f, 3f).RequireGrad();
+        var x = Tensor.From(1f, -2f, 3f).SetRequiresGrad();
 
         // L = Σ (x·x + x): dL/dx = 2x + 1, one share from each use of x in the product and one from the sum.
-        Autograd.Sum(Autograd.Add(Autograd.Mul(x, x), x)).Backward();
+        x.Mul(x).Add(x).Sum().Backward();
 
         AssertClose(x.Grad!, Tensor.From(3f, -3f, 7f), 0, 0, "2x + 1");
     }
@@ -97,12 +97,12 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_ThroughADiamond_CallsEachNodeOnceAndAddsBothPaths()
     {
-        var x = Tensor.From(0.5f, -1f).RequireGrad();
+        var x = Tensor.From(0.5f, -1f).SetRequiresGrad();
 
         // a = eˣ feeds two branches; L = Σ (a + a²), so dL/dx = (1 + 2a) · a. Each node is applied once:
         // a second application of Exp's rule would find its saved tensors freed and throw.
-        var a = Autograd.Exp(x);
-        Autograd.Sum(Autograd.Add(a, Autograd.Pow(a, 2f))).Backward();
+        var a = x.Exp();
+        a.Add(a.Pow(2f)).Sum().Backward();
 
         var e = x.ToArray().Select(MathF.Exp).ToArray();
         AssertClose(x.Grad!, Tensor.From(e.Select(v => (1 + 2 * v) * v).ToArray()), 1e-6, 1e-6, "(1 + 2a)·a");
@@ -115,12 +115,12 @@ public sealed class AutogradTests
         var x = g.Normal([5, 4]);
         var w = g.Normal([4, 4]) * 0.5f;
         var b = g.Normal([4]) * 0.5f;
-        var xa = x.Clone().RequireGrad();
-        var wa = w.Clone().RequireGrad();
-        var ba = b.Clone().RequireGrad();
+        var xa = x.Clone().SetRequiresGrad();
+        var wa = w.Clone().SetRequiresGrad();
+        var ba = b.Clone().SetRequiresGrad();
 
         // out = x + relu(x @ w + b); L = Σ out ⊙ R.
-        var outA = Autograd.Add(xa, Autograd.Relu(Autograd.Add(Autograd.MatMul(xa, wa), ba)));
+        var outA = xa.Add(xa.MatMul(wa).Add(ba).Relu());
         var r = g.Normal([5, 4]);
         outA.Backward(r);
 
@@ -131,10 +131,10 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_Twice_AddsToGrad()
     {
-        var w = Tensor.From(1f, 2f).RequireGrad();
+        var w = Tensor.From(1f, 2f).SetRequiresGrad();
 
-        Autograd.Sum(Autograd.Mul(w, w)).Backward();
-        Autograd.Sum(Autograd.Mul(w, w)).Backward();
+        w.Mul(w).Sum().Backward();
+        w.Mul(w).Sum().Backward();
 
         AssertClose(w.Grad!, Tensor.From(4f, 8f), 0, 0, "2 · 2w");
     }
@@ -142,8 +142,8 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_WithRetainGraph_CanRunAgainAndAddsAgain()
     {
-        var w = Tensor.From(1f, 2f).RequireGrad();
-        var loss = Autograd.Sum(Autograd.Mul(w, w));
+        var w = Tensor.From(1f, 2f).SetRequiresGrad();
+        var loss = w.Mul(w).Sum();
 
         loss.Backward(retainGraph: true);
         Assert.True(loss.GradFn!.IsRetained);
@@ -156,8 +156,8 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_ThroughAFreedGraph_ThrowsSecondTime()
     {
-        var w = Tensor.From(1f, 2f).RequireGrad();
-        var loss = Autograd.Sum(Autograd.Mul(w, w));
+        var w = Tensor.From(1f, 2f).SetRequiresGrad();
+        var loss = w.Mul(w).Sum();
         loss.Backward();
 
         AssertThrowsNaming<InvalidOperationException>(() => loss.Backward(), "Backward", "a second time", "retainGraph: true");
@@ -166,7 +166,7 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_OnANonScalarWithoutGradient_Throws()
     {
-        var y = Autograd.Mul(Tensor.Ones(2, 3).RequireGrad(), Tensor.Ones(3));
+        var y = Tensor.Ones(2, 3).SetRequiresGrad().Mul(Tensor.Ones(3));
 
         AssertThrowsNaming<InvalidOperationException>(() => y.Backward(), "Backward", "grad can be implicitly created only for scalar outputs", "(2, 3)");
     }
@@ -174,7 +174,7 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_WithAGradientOfTheWrongShape_Throws()
     {
-        var y = Autograd.Mul(Tensor.Ones(2, 3).RequireGrad(), Tensor.Ones(3));
+        var y = Tensor.Ones(2, 3).SetRequiresGrad().Mul(Tensor.Ones(3));
 
         AssertThrowsNaming<ArgumentException>(() => y.Backward(Tensor.Ones(3)), "Backward", "(3,)", "(2, 3)");
     }
@@ -182,7 +182,7 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_OnATensorThatDoesNotRequireGrad_Throws()
     {
-        var y = Autograd.Sum(Autograd.Mul(Tensor.Ones(3), Tensor.Ones(3)));
+        var y = Tensor.Ones(3).Mul(Tensor.Ones(3)).Sum();
 
         AssertThrowsNaming<InvalidOperationException>(() => y.Backward(), "Backward", "does not require grad");
     }
@@ -190,9 +190,9 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_AfterASavedInputWasWrittenInPlace_Throws()
     {
-        var w = Tensor.From(1f, 2f).RequireGrad();
+        var w = Tensor.From(1f, 2f).SetRequiresGrad();
         var x = Tensor.From(3f, 4f);
-        var loss = Autograd.Sum(Autograd.Mul(w, x));
+        var loss = w.Mul(x).Sum();
 
         x.Fill(0f);
 
@@ -202,9 +202,9 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_AfterASavedOutputWasWrittenInPlace_Throws()
     {
-        var x = Tensor.From(1f, 2f).RequireGrad();
-        var e = Autograd.Exp(x);
-        var loss = Autograd.Sum(e);
+        var x = Tensor.From(1f, 2f).SetRequiresGrad();
+        var e = x.Exp();
+        var loss = e.Sum();
 
         e.AddInPlace(Tensor.Ones(2));
 
@@ -214,7 +214,7 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_OnALeaf_AddsTheGradientToItsGrad()
     {
-        var x = Tensor.From(1f, 2f).RequireGrad();
+        var x = Tensor.From(1f, 2f).SetRequiresGrad();
 
         x.Backward(Tensor.From(3f, 4f));
 
@@ -224,11 +224,11 @@ public sealed class AutogradTests
     [Fact]
     public void Backward_ThroughAChainOf100000Operations_DoesNotOverflowTheStack()
     {
-        var x = Tensor.From(1f).RequireGrad();
+        var x = Tensor.From(1f).SetRequiresGrad();
         var y = x;
-        for (int i = 0; i < 100_000; i++) y = Autograd.Add(y, Tensor.From(0f));
+        for (int i = 0; i < 100_000; i++) y = y.Add(Tensor.From(0f));
 
-        Autograd.Sum(y).Backward();
+        y.Sum().Backward();
 
         Assert.Equal(1f, x.Grad!.Item());
     }
@@ -236,19 +236,19 @@ public sealed class AutogradTests
     [Fact]
     public void Operations_RefuseBadShapes_NamingTheOperationAndBothShapes()
     {
-        var a = Tensor.Ones(2, 3).RequireGrad();
+        var a = Tensor.Ones(2, 3).SetRequiresGrad();
 
-        AssertThrowsNaming<ArgumentException>(() => Autograd.Add(a, Tensor.Ones(4)), "Add", "(2, 3)", "(4,)");
-        AssertThrowsNaming<ArgumentException>(() => Autograd.Mul(a, Tensor.Ones(3, 2)), "Mul", "(2, 3)", "(3, 2)");
-        AssertThrowsNaming<ArgumentException>(() => Autograd.MatMul(a, Tensor.Ones(2, 3)), "MatMul", "(2, 3)");
-        AssertThrowsNaming<ArgumentOutOfRangeException>(() => Autograd.Sum(a, 2), "Sum", "(2, 3)");
-        AssertThrowsNaming<ArgumentNullException>(() => Autograd.Add(a, null!), "Autograd.Add");
+        AssertThrowsNaming<ArgumentException>(() => a.Add(Tensor.Ones(4)), "Add", "(2, 3)", "(4,)");
+        AssertThrowsNaming<ArgumentException>(() => a.Mul(Tensor.Ones(3, 2)), "Mul", "(2, 3)", "(3, 2)");
+        AssertThrowsNaming<ArgumentException>(() => a.MatMul(Tensor.Ones(2, 3)), "MatMul", "(2, 3)");
+        AssertThrowsNaming<ArgumentOutOfRangeException>(() => a.Sum(2), "Sum", "(2, 3)");
+        AssertThrowsNaming<ArgumentNullException>(() => a.Add(null!), "Add", "other");
     }
 
     [Fact]
     public void RequiresGrad_CannotBeChangedOnANonLeaf()
     {
-        var y = Autograd.Exp(Tensor.Ones(2).RequireGrad());
+        var y = Tensor.Ones(2).SetRequiresGrad().Exp();
 
         AssertThrowsNaming<InvalidOperationException>(() => y.RequiresGrad = false, "RequiresGrad", "leaf", "Exp");
     }
@@ -256,32 +256,49 @@ public sealed class AutogradTests
     [Fact]
     public void GradientOfAnInputThatDoesNotRequireGrad_StaysNull()
     {
-        var w = Tensor.Ones(3).RequireGrad();
+        var w = Tensor.Ones(3).SetRequiresGrad();
         var x = Tensor.From(1f, 2f, 3f);
 
-        Autograd.Sum(Autograd.Mul(w, x)).Backward();
+        w.Mul(x).Sum().Backward();
 
         Assert.Null(x.Grad);
         Assert.NotNull(w.Grad);
     }
 
     [Fact]
-    public void PlainOperators_NeverRecord_EvenOnTensorsThatRequireGrad()
+    public void Operators_Record_WhenAnInputRequiresGrad()
     {
-        var w = Tensor.Ones(3).RequireGrad();
+        var w = Tensor.Ones(3).SetRequiresGrad();
 
         var y = w * w + w;
 
-        Assert.Null(y.GradFn);
-        Assert.False(y.RequiresGrad);
+        Assert.Equal("Add", y.GradFn!.Name);
+        Assert.Equal("Mul", y.GradFn.Inputs[0].GradFn!.Name);
+        Assert.True(y.RequiresGrad);
+    }
+
+    [Fact]
+    public void Operators_RecordNothing_WhenNoInputRequiresGrad_OrInsideNoGrad()
+    {
+        var x = Tensor.Ones(3);
+        var w = Tensor.Ones(3).SetRequiresGrad();
+
+        var plain = (x * x + x).Relu().Sum();
+        Tensor inside;
+        using (Autograd.NoGrad()) inside = (w * w + w).Relu().Sum();
+
+        Assert.Null(plain.GradFn);
+        Assert.False(plain.RequiresGrad);
+        Assert.Null(inside.GradFn);
+        Assert.False(inside.RequiresGrad);
     }
 
     [Fact]
     public void Backward_RecordsNoGraph_SoItsGradientsCannotBeDifferentiatedAgain()
     {
-        var w = Tensor.From(1f, 2f).RequireGrad();
+        var w = Tensor.From(1f, 2f).SetRequiresGrad();
 
-        Autograd.Sum(Autograd.Pow(w, 3f)).Backward();
+        w.Pow(3f).Sum().Backward();
 
         Assert.False(w.Grad!.RequiresGrad);
         Assert.Null(w.Grad.GradFn);
@@ -299,15 +316,15 @@ public sealed class AutogradTests
         var w2 = g.Normal([nh, 1]) * (1f / MathF.Sqrt(nh));
         var b2 = Tensor.From(0.3f);
 
-        var model = new Model(w1.Clone(), b1.Clone(), w2.Clone(), b2.Clone());
+        var model = new TwoLayerModel(w1.Clone(), b1.Clone(), w2.Clone(), b2.Clone());
         var xModel = x.Clone();
         var lossModel = model.Forward(xModel, y);
         model.Backward();
 
-        var leaves = new[] { x, w1, b1, w2, b2 }.Select(t => t.Clone().RequireGrad()).ToArray();
-        var hidden = Autograd.Relu(Autograd.Add(Autograd.MatMul(leaves[0], leaves[1]), leaves[2]));
-        var output = Autograd.Add(Autograd.MatMul(hidden, leaves[3]), leaves[4]);
-        var loss = Autograd.Mean(Autograd.Pow(Autograd.Sub(Autograd.Reshape(output, n), y), 2f));
+        var leaves = new[] { x, w1, b1, w2, b2 }.Select(t => t.Clone().SetRequiresGrad()).ToArray();
+        var hidden = leaves[0].MatMul(leaves[1]).Add(leaves[2]).Relu();
+        var output = hidden.MatMul(leaves[3]).Add(leaves[4]);
+        var loss = output.Reshape(n).Sub(y).Pow(2f).Mean();
         loss.Backward();
 
         AssertClose(loss, lossModel, 1e-5, 1e-6, "loss");

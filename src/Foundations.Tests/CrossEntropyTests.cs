@@ -21,14 +21,14 @@ public sealed class CrossEntropyTests
 
         var exp = logits.Exp();
         var naive = exp.Div(exp.Sum(1, keepDim: true));
-        var logSoftmax = Autograd.LogSoftmax(logits, 1);
-        var softmax = Autograd.Softmax(logits, 1);
+        var logSoftmax = logits.LogSoftmax(1);
+        var softmax = logits.Softmax(1);
 
         Assert.Contains(naive.ToArray(), float.IsNaN);
         Assert.All(logSoftmax.ToArray(), v => Assert.False(float.IsNaN(v) || float.IsPositiveInfinity(v)));
         AssertClose(softmax.Sum(1), Tensor.Ones(2), 1e-6, 1e-6, "rows of softmax sum to 1");
         // log softmax(x) = log softmax(x - c): the first row is the same as for logits (10, 9, 0).
-        AssertClose(logSoftmax[0], Autograd.LogSoftmax(Tensor.From(10f, 9f, 0f), 0), 1e-6, 1e-6, "shifted row");
+        AssertClose(logSoftmax[0], Tensor.From(10f, 9f, 0f).LogSoftmax(0), 1e-6, 1e-6, "shifted row");
         Assert.Equal(-1000f, logSoftmax[1, 1]);
     }
 
@@ -37,7 +37,7 @@ public sealed class CrossEntropyTests
     {
         var x = Tensor.From(float.NegativeInfinity, float.NegativeInfinity);
 
-        Assert.Equal(float.NegativeInfinity, Autograd.LogSumExp(x, 0).Item());
+        Assert.Equal(float.NegativeInfinity, x.LogSumExp(0).Item());
     }
 
     [Fact]
@@ -45,20 +45,20 @@ public sealed class CrossEntropyTests
     {
         var x = Tensor.Ones(2, 3, 4);
 
-        Assert.Equal([2, 4], Autograd.LogSumExp(x, 1).Shape);
-        Assert.Equal([2, 1, 4], Autograd.LogSumExp(x, -2, keepDim: true).Shape);
-        Assert.Equal(0, Autograd.LogSumExp(Tensor.Ones(3), 0).Rank);
+        Assert.Equal([2, 4], x.LogSumExp(1).Shape);
+        Assert.Equal([2, 1, 4], x.LogSumExp(-2, keepDim: true).Shape);
+        Assert.Equal(0, Tensor.Ones(3).LogSumExp(0).Rank);
     }
 
     [Fact]
     public void CrossEntropyGradient_ByHand_MatchesAutograd()
     {
         var g = new Generator(11);
-        var logits = (g.Normal([6, 5]) * 3f).RequireGrad();
+        var logits = (g.Normal([6, 5]) * 3f).SetRequiresGrad();
         var labels = Tensor.From(0f, 4f, 2f, 2f, 1f, 3f);
 
-        Autograd.CrossEntropy(logits, labels).Backward();
-        var byHand = Autograd.CrossEntropyGradient(logits, labels);
+        Classification.CrossEntropy(logits, labels).Backward();
+        var byHand = Classification.CrossEntropyGradient(logits, labels);
 
         Assert.False(byHand.RequiresGrad);
         AssertClose(logits.Grad!, byHand, 1e-5, 1e-7, "softmax - one_hot, over n");
@@ -67,9 +67,9 @@ public sealed class CrossEntropyTests
     [Fact]
     public void CrossEntropy_OfLargeLogits_IsFiniteWithAFiniteGradient()
     {
-        var logits = Tensor.From(new float[,] { { 1000f, 0f }, { 0f, 1000f } }).RequireGrad();
+        var logits = Tensor.From(new float[,] { { 1000f, 0f }, { 0f, 1000f } }).SetRequiresGrad();
 
-        var loss = Autograd.CrossEntropy(logits, Tensor.From(1f, 1f));
+        var loss = Classification.CrossEntropy(logits, Tensor.From(1f, 1f));
         loss.Backward();
 
         Assert.Equal(500f, loss.Item());
@@ -81,15 +81,15 @@ public sealed class CrossEntropyTests
     {
         var logits = Tensor.Ones(2, 3);
 
-        AssertThrowsNaming<ArgumentException>(() => Autograd.CrossEntropy(logits, Tensor.From(0f, 3f)), "Autograd.CrossEntropy", "label 3", "0..2");
-        AssertThrowsNaming<ArgumentException>(() => Autograd.CrossEntropyGradient(logits, Tensor.From(0.5f, 1f)), "Autograd.CrossEntropyGradient", "label 0.5");
+        AssertThrowsNaming<ArgumentException>(() => Classification.CrossEntropy(logits, Tensor.From(0f, 3f)), "Classification.CrossEntropy", "label 3", "0..2");
+        AssertThrowsNaming<ArgumentException>(() => Classification.CrossEntropyGradient(logits, Tensor.From(0.5f, 1f)), "Classification.CrossEntropyGradient", "label 0.5");
     }
 
     [Fact]
     public void CrossEntropy_RefusesMismatchedShapes_NamingBoth()
     {
-        AssertThrowsNaming<ArgumentException>(() => Autograd.CrossEntropy(Tensor.Ones(2, 3), Tensor.From(0f, 1f, 2f)), "Autograd.CrossEntropy", "(2, 3)", "(3,)");
-        AssertThrowsNaming<ArgumentException>(() => Autograd.CrossEntropy(Tensor.Ones(3), Tensor.From(0f)), "Autograd.CrossEntropy", "(3,)", "(1,)");
+        AssertThrowsNaming<ArgumentException>(() => Classification.CrossEntropy(Tensor.Ones(2, 3), Tensor.From(0f, 1f, 2f)), "Classification.CrossEntropy", "(2, 3)", "(3,)");
+        AssertThrowsNaming<ArgumentException>(() => Classification.CrossEntropy(Tensor.Ones(3), Tensor.From(0f)), "Classification.CrossEntropy", "(3,)", "(1,)");
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class CrossEntropyTests
         var (logits, loss, _) = Classifier();
 
         AssertClose(logits, Torch["logits"], Rtol, Atol, "logits");
-        AssertClose(Autograd.LogSoftmax(logits, 1), Torch["log_softmax"], Rtol, Atol, "log_softmax");
+        AssertClose(logits.LogSoftmax(1), Torch["log_softmax"], Rtol, Atol, "log_softmax");
         AssertClose(loss, Torch["loss"], Rtol, Atol, "loss");
     }
 
@@ -118,9 +118,9 @@ public sealed class CrossEntropyTests
 
     private static (Tensor Logits, Tensor Loss, Dictionary<string, Tensor> Leaves) Classifier()
     {
-        var leaves = new[] { "x", "w1", "b1", "w2", "b2" }.ToDictionary(k => k, k => Torch[k].Clone().RequireGrad());
-        var hidden = Autograd.Relu(Autograd.Add(Autograd.MatMul(leaves["x"], leaves["w1"]), leaves["b1"]));
-        var logits = Autograd.Add(Autograd.MatMul(hidden, leaves["w2"]), leaves["b2"]);
-        return (logits, Autograd.CrossEntropy(logits, Torch["labels"]), leaves);
+        var leaves = new[] { "x", "w1", "b1", "w2", "b2" }.ToDictionary(k => k, k => Torch[k].Clone().SetRequiresGrad());
+        var hidden = leaves["x"].MatMul(leaves["w1"]).Add(leaves["b1"]).Relu();
+        var logits = hidden.MatMul(leaves["w2"]).Add(leaves["b2"]);
+        return (logits, Classification.CrossEntropy(logits, Torch["labels"]), leaves);
     }
 }

@@ -33,7 +33,7 @@ public sealed class GradCheckTests
                 Tensor.From(0.3f));
         }
 
-        public Model NewModel() => new(W1.Clone(), B1.Clone(), W2.Clone(), B2.Clone());
+        public TwoLayerModel NewModel() => new(W1.Clone(), B1.Clone(), W2.Clone(), B2.Clone());
     }
 
     /// <summary>The model's loss in double precision, with plain loops: relu(x @ w1 + b1) @ w2 + b2, then MSE.</summary>
@@ -189,7 +189,7 @@ public sealed class GradCheckTests
     /// while every |b1| is at least 1, so units with b1 &gt; 0 are always on and the rest always off.
     /// The loss is then a quadratic in each parameter, and float32 central differences see no kink.
     /// </summary>
-    private static (Model Model, Tensor X, Tensor Y) KinkFreeModel()
+    private static (TwoLayerModel Model, Tensor X, Tensor Y) KinkFreeModel()
     {
         var g = new Generator(7);
         var x = g.Uniform([8, 5]) * 2f - 1f;
@@ -198,7 +198,7 @@ public sealed class GradCheckTests
         var b1 = Tensor.From(1.2f, -1.5f, 1.1f, 2f, -1f, 1.7f);
         var w2 = g.Normal([6, 1]) * 0.5f;
         var b2 = Tensor.From(-0.2f);
-        return (new Model(w1, b1, w2, b2), x, y);
+        return (new TwoLayerModel(w1, b1, w2, b2), x, y);
     }
 
     // The float32 estimate: each loss is accurate to about 1e-6 relative (float32 forward, double
@@ -245,15 +245,11 @@ public sealed class GradCheckTests
         AssertClose(g, Tensor.From(2f, -4f, 6f), 1e-4, 1e-4, "d/dp Σp²");
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Model_TwoPassesWithoutZeroGrad_SumTheGradients(bool reuseBuffers)
+    [Fact]
+    public void Model_TwoPassesWithoutZeroGrad_SumTheGradients()
     {
         var d = Data.Make(8);
         var model = d.NewModel();
-        foreach (var layer in model.Layers) layer.ReuseBuffers = reuseBuffers;
-        model.Loss.ReuseBuffers = reuseBuffers;
         model.Forward(d.X, d.Y);
         model.Backward();
         var tensors = model.Parameters().Append(d.X).ToArray();
@@ -267,15 +263,11 @@ public sealed class GradCheckTests
             Assert.Equal(first[i].Select(g => 2 * g), tensors[i].Grad!.ToArray());
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Model_ZeroGradBetweenPasses_GivesTheSameGradientsAgain(bool reuseBuffers)
+    [Fact]
+    public void Model_ZeroGradBetweenPasses_GivesTheSameGradientsAgain()
     {
         var d = Data.Make(9);
         var model = d.NewModel();
-        foreach (var layer in model.Layers) layer.ReuseBuffers = reuseBuffers;
-        model.Loss.ReuseBuffers = reuseBuffers;
         model.Forward(d.X, d.Y);
         model.Backward();
         var parameters = model.Parameters().ToArray();

@@ -98,28 +98,13 @@ public sealed class LayerTests
     }
 
     [Fact]
-    public void Lin_ComputeInputGradientOff_LeavesTheInputWithoutGradient()
-    {
-        var (w, b) = Parameters(3, 4, 2);
-        var lin = new Lin(w, b) { ComputeInputGradient = false };
-        var x = RandomTensor(new Random(4), 3, 4);
-        lin.Forward(x);
-        lin.Out!.Grad = Tensor.Ones(3, 2);
-
-        lin.Backward();
-
-        Assert.Null(x.Grad);
-        Assert.NotNull(lin.W.Grad);
-    }
-
-    [Fact]
     public void Sequential_MatchesTheModelForwardAndBackward()
     {
         var (w1, b1) = Parameters(5, 6, 4);
         var (w2, b2) = Parameters(6, 4, 1);
         var x = RandomTensor(new Random(7), 10, 6);
         var y = RandomTensor(new Random(8), 10);
-        var model = new Model(w1.Clone(), b1.Clone(), w2.Clone(), b2.Clone());
+        var model = new TwoLayerModel(w1.Clone(), b1.Clone(), w2.Clone(), b2.Clone());
         var lin1 = new Lin(w1.Clone(), b1.Clone());
         var lin2 = new Lin(w2.Clone(), b2.Clone());
         var sequential = new Sequential(lin1, new Relu(), lin2);
@@ -138,35 +123,6 @@ public sealed class LayerTests
         Assert.Equal(((Lin)model.Layers[2]).B.Grad!.ToArray(), lin2.B.Grad!.ToArray());
         Assert.Equal([lin1.W, lin1.B, lin2.W, lin2.B], sequential.Parameters());
         Assert.Equal("Sequential(Lin(6, 4), Relu, Lin(4, 1))", sequential.Name);
-    }
-
-    [Fact]
-    public void ReuseBuffers_GivesTheSameResultsAsFreshBuffers()
-    {
-        var (w1, b1) = Parameters(9, 5, 7);
-        var (w2, b2) = Parameters(10, 7, 1);
-        var x = RandomTensor(new Random(11), 8, 5);
-        var y = RandomTensor(new Random(12), 8);
-        Sequential Build() => new(new Lin(w1.Clone(), b1.Clone()), new Relu(), new Lin(w2.Clone(), b2.Clone()));
-        var fresh = Build();
-        var reused = Build();
-        reused.ReuseBuffers = true;
-
-        for (int step = 0; step < 3; step++)
-        {
-            foreach (var (net, mse) in new[] { (fresh, new Mse()), (reused, new Mse { ReuseBuffers = true }) })
-            {
-                mse.Forward(net.Forward(x), y);
-                mse.Backward();
-                net.Backward();
-                var sgd = new Sgd(net.Parameters(), 0.1f);
-                sgd.Step();
-                sgd.ZeroGrad();
-            }
-            Assert.Equal(fresh.Out!.ToArray(), reused.Out!.ToArray());
-            Assert.Equal(fresh.Parameters().Select(p => p.ToArray()), reused.Parameters().Select(p => p.ToArray()));
-        }
-        Assert.True(reused.Modules.All(m => m.ReuseBuffers));
     }
 
     [Fact]
@@ -219,7 +175,7 @@ public sealed class LayerTests
         var y = x[.., 0] * 2f - x[.., 1] + 0.5f;
         var (w1, b1) = Parameters(14, 2, 16);
         var (w2, b2) = Parameters(15, 16, 1);
-        var model = new Model(w1 * 0.5f, b1 * 0.5f, w2 * 0.25f, b2);
+        var model = new TwoLayerModel(w1 * 0.5f, b1 * 0.5f, w2 * 0.25f, b2);
         var sgd = new Sgd(model.Layers.SelectMany(l => l.Parameters()), 0.05f);
 
         float first = model.Forward(x, y).Item();

@@ -66,7 +66,7 @@ public sealed class NullArgumentTests : IDisposable
         if (type == typeof(OneHotMse)) return new OneHotMse();
         if (type == typeof(Sequential)) return new Sequential(new Relu());
         if (type == typeof(Sgd)) return new Sgd([Tensor.Ones(2)], 0.1f);
-        if (type == typeof(Model)) return new Model(Tensor.Ones(2, 2), Tensor.Ones(2), Tensor.Ones(2, 1), Tensor.Ones(1));
+        if (type == typeof(TwoLayerModel)) return new TwoLayerModel(Tensor.Ones(2, 2), Tensor.Ones(2), Tensor.Ones(2, 1), Tensor.Ones(1));
         if (type == typeof(ActivationStats)) return new ActivationStats();
         if (type == typeof(Generator)) return new Generator(0);
         return null;
@@ -159,8 +159,8 @@ public sealed class NullArgumentTests : IDisposable
         AssertThrowsNaming<ArgumentNullException>(() => GradCheck.Numerical(null!, [1.0]), "GradCheck.Numerical");
         AssertThrowsNaming<ArgumentNullException>(() => GradCheck.Numerical(() => 0f, null!), "GradCheck.Numerical");
         AssertThrowsNaming<ArgumentNullException>(() => ActivationStats.Of(null!), "ActivationStats.Of");
-        AssertThrowsNaming<ArgumentNullException>(() => Autograd.MatMul(t, null!), "Autograd.MatMul", "b");
-        AssertThrowsNaming<ArgumentNullException>(() => Autograd.CrossEntropy(null!, t), "Autograd.CrossEntropy", "logits");
+        AssertThrowsNaming<ArgumentNullException>(() => t.MatMul(null!), "MatMul", "b");
+        AssertThrowsNaming<ArgumentNullException>(() => Classification.CrossEntropy(null!, t), "Classification.CrossEntropy", "logits");
         AssertThrowsNaming<ArgumentNullException>(() => new Sgd(null!, 0.1f), "Sgd");
         AssertThrowsNaming<ArgumentNullException>(() => Foundations.Interactive.ChartHtml.InlinePrelude(null!), "ChartHtml.InlinePrelude");
         AssertThrowsNaming<ArgumentNullException>(() => Foundations.Interactive.Charts.Lines("t", "x", "y", [("a", null!, [1.0])]), "Charts.Lines", "a");

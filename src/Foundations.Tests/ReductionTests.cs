@@ -90,7 +90,7 @@ public sealed class ReductionTests
     [InlineData(17)]
     [InlineData(50)]
     [InlineData(133)]
-    public void SumMeanAndSumInto_OverAnInnerDim_EqualDoubleLoopsToTheBit(int inner)
+    public void SumAndMean_OverAnInnerDim_EqualDoubleLoopsToTheBit(int inner)
     {
         var x = new Generator(7).Normal([3, 37, inner]) * 100f;
         var expectedSum = new float[3 * inner];
@@ -103,12 +103,9 @@ public sealed class ReductionTests
                 expectedSum[o * inner + i] = (float)sum;
                 expectedMean[o * inner + i] = (float)(sum / 37);
             }
-        var into = Tensor.Zeros(3, inner);
-        x.SumInto(1, into);
 
         Assert.Equal(expectedSum, x.Sum(1).ToArray());
         Assert.Equal(expectedMean, x.Mean(1).ToArray());
-        Assert.Equal(expectedSum, into.ToArray());
     }
 
     [Fact]

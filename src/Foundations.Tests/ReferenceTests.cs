@@ -69,11 +69,11 @@ public sealed class ReferenceTests
             Assert.True(Model[name].Abs().Max().Item() > 1e-4f, $"{name} is (almost) all zero");
     }
 
-    private static Model NewModel(out Tensor x, out Tensor y)
+    private static TwoLayerModel NewModel(out Tensor x, out Tensor y)
     {
         x = Model["x"].Clone();
         y = Model["y"].Clone();
-        return new Model(Model["w1"].Clone(), Model["b1"].Clone(), Model["w2"].Clone(), Model["b2"].Clone());
+        return new TwoLayerModel(Model["w1"].Clone(), Model["b1"].Clone(), Model["w2"].Clone(), Model["b2"].Clone());
     }
 
     public static TheoryData<string> OpCases() => CaseNames("ops.json", "cases");

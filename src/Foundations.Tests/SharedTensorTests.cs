@@ -78,12 +78,12 @@ public sealed class SharedTensorTests
 
     private sealed record ResidualNet(Sequential Net, Mse Loss, Dictionary<string, Tensor> Tensors)
     {
-        public static ResidualNet Make(bool reuseBuffers = false)
+        public static ResidualNet Make()
         {
             var t = ResidualNames.Append("y").ToDictionary(k => k, k => Leaf($"residual/{k}"));
             var block = new Residual(new Sequential(new Lin(t["w1"], t["b1"]), new Relu(), new Lin(t["w2"], t["b2"])));
-            var net = new Sequential(block, new Lin(t["w3"], t["b3"])) { ReuseBuffers = reuseBuffers };
-            return new ResidualNet(net, new Mse { ReuseBuffers = reuseBuffers }, t);
+            var net = new Sequential(block, new Lin(t["w3"], t["b3"]));
+            return new ResidualNet(net, new Mse(), t);
         }
 
         public float Step(Tensor x, Tensor y)
@@ -138,11 +138,10 @@ public sealed class SharedTensorTests
     public static TheoryData<string> TiedTensors() => [.. TiedNames];
     public static TheoryData<string> SameLayerTensors() => [.. SameLayerNames];
 
-    private static (Sequential Net, Dictionary<string, Tensor> Tensors) Tied(bool reuseBuffers = false)
+    private static (Sequential Net, Dictionary<string, Tensor> Tensors) Tied()
     {
         var t = TiedNames.Append("y").ToDictionary(k => k, k => Leaf($"tied/{k}"));
-        var net = new Sequential(new Lin(t["w"], t["b1"]), new Relu(), new Lin(t["w"], t["b2"]), new Relu(), new Lin(t["w3"], t["b3"]))
-        { ReuseBuffers = reuseBuffers };
+        var net = new Sequential(new Lin(t["w"], t["b1"]), new Relu(), new Lin(t["w"], t["b2"]), new Relu(), new Lin(t["w3"], t["b3"]));
         return (net, t);
     }
 
@@ -196,14 +195,12 @@ public sealed class SharedTensorTests
         Assert.Equal(expected.ToArray(), t["w"].ToArray());
     }
 
-    // ---- two passes without ZeroGrad, and what ZeroGrad does with reused buffers ----
+    // ---- two passes without ZeroGrad ----
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void TwoBatchesWithoutZeroGrad_SumLikePyTorch(bool reuseBuffers)
+    [Fact]
+    public void TwoBatchesWithoutZeroGrad_SumLikePyTorch()
     {
-        var r = ResidualNet.Make(reuseBuffers);
+        var r = ResidualNet.Make();
 
         r.Step(r.Tensors["x"], r.Tensors["y"]);
         float second = r.Step(Torch["twice/x2"], Torch["twice/y2"]);
@@ -211,31 +208,6 @@ public sealed class SharedTensorTests
         Assert.Equal(Torch["twice/loss"].Item(), second, 1e-6f);
         foreach (var name in ResidualNames.Skip(1))
             AssertClose(r.Tensors[name].Grad!, Torch[$"twice/{name}.grad"], TorchRtol, TorchAtol, $"dL/d{name} summed over two batches");
-    }
-
-    [Fact]
-    public void ReusedBuffers_WithZeroGrad_KeepTheSameGradientTensorsAndValues()
-    {
-        var (fresh, tf) = Tied();
-        var (reused, tr) = Tied(reuseBuffers: true);
-        var (freshLoss, reusedLoss) = (new Mse(), new Mse { ReuseBuffers = true });
-        Tensor[]? firstGradients = null;
-
-        for (int step = 0; step < 3; step++)
-        {
-            foreach (var (net, t, mse) in new[] { (fresh, tf, freshLoss), (reused, tr, reusedLoss) })
-            {
-                mse.Forward(net.Forward(t["x"]), t["y"]);
-                mse.Backward();
-                net.Backward();
-                var sgd = new Sgd(net.Parameters(), 0.05f);
-                sgd.Step();
-                if (net == reused) firstGradients ??= net.Parameters().Select(p => p.Grad!).ToArray();
-                if (net == reused) Assert.Equal(firstGradients, net.Parameters().Select(p => p.Grad!), ReferenceEqualityComparer.Instance);
-                sgd.ZeroGrad();
-            }
-            Assert.Equal(fresh.Parameters().Select(p => p.ToArray()), reused.Parameters().Select(p => p.ToArray()));
-        }
     }
 
     [Fact]

@@ -207,7 +207,8 @@ public sealed class Chapter6Tests
             var factor = Factor(inp, mistake == LeakyMistake.ReluBackward ? 0f : Slope);
             if (mistake == LeakyMistake.WritesIntoOutGrad)
             {
-                inp.Grad = outGrad.MulInto(factor, outGrad);
+                outGrad.CopyFrom(outGrad * factor);
+                inp.Grad = outGrad;
                 return;
             }
             var share = outGrad * factor;

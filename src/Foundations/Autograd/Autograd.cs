@@ -1,11 +1,11 @@
 namespace Foundations;
 
 /// <summary>
-/// Automatic differentiation for <see cref="Tensor"/> (chapter 7). Each operation here computes its
-/// result with the tensor's ordinary method and, when an input requires gradients, records a
-/// <see cref="Node"/> with the backward rule written beside it. <see cref="Tensor.Backward"/> then
-/// walks the graph from the loss in reverse topological order. When nothing requires gradients, or
-/// inside <see cref="NoGrad"/>, nothing is recorded and the cost is that of the plain operation.
+/// Automatic differentiation for <see cref="Tensor"/> (chapter 7). A tensor operation whose input
+/// requires gradients records a <see cref="Node"/> on its result, holding the backward rule from
+/// <see cref="Derivatives"/>. <see cref="Tensor.Backward"/> then walks the graph from the loss in
+/// reverse topological order. When no input requires gradients, or inside <see cref="NoGrad"/>,
+/// nothing is recorded and an operation costs what it did before chapter 7.
 /// </summary>
 public static partial class Autograd
 {
@@ -30,14 +30,18 @@ public static partial class Autograd
         public void Dispose() => Disabled.Value = wasDisabled;
     }
 
+    /// <summary>PyTorch's rule for when an operation records: recording is on and an input requires gradients.</summary>
+    internal static bool ShouldRecord(Tensor a) => a.RequiresGrad && IsEnabled;
+
+    internal static bool ShouldRecord(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && IsEnabled;
+
     /// <summary>
-    /// Attaches a node to <paramref name="result"/> when recording is on and some input requires
-    /// gradients; <paramref name="saved"/> are the tensors the rule reads, checked for in-place writes.
+    /// Makes <paramref name="result"/> the output of a new node; <paramref name="saved"/> are the
+    /// tensors the rule reads, checked for in-place writes before it runs.
     /// </summary>
-    private static Tensor Record(Tensor result, string name, Tensor[] inputs, Tensor[] saved, Func<Tensor, Tensor?[]> backward)
+    internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Tensor[] saved, Func<Tensor, Tensor?[]> backward)
     {
-        if (IsEnabled && Array.Exists(inputs, t => t.RequiresGrad))
-            result.SetGradFn(new Node(name, inputs, saved, backward));
+        result.SetGradFn(new Node(name, inputs, saved, backward));
         return result;
     }
 
@@ -58,7 +62,7 @@ public static partial class Autograd
     internal static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
     {
         if (!root.RequiresGrad)
-            throw new InvalidOperationException($"Backward: this tensor of shape {root.ShapeString} does not require grad and has no GradFn; call RequireGrad() on the leaves before computing it.");
+            throw new InvalidOperationException($"Backward: this tensor of shape {root.ShapeString} does not require grad and has no GradFn; call SetRequiresGrad() on the leaves before computing it.");
         if (gradient is null)
         {
             if (root.Count != 1)
@@ -68,6 +72,8 @@ public static partial class Autograd
         else if (!gradient.Shape.AsSpan().SequenceEqual(root.Shape))
             throw new ArgumentException($"Backward: the gradient has shape {gradient.ShapeString}, but the tensor has shape {root.ShapeString}.");
 
+        // The rules use the ordinary operations; they must not record a graph of their own.
+        using var noGrad = NoGrad();
         // dL/dt for every tensor reached so far; a tensor read by several operations collects one share from each.
         // Owned is true for a tensor no one else can see (a rule's fresh result, or a sum of shares), which a
         // leaf may then keep as its Grad without copying it.

@@ -1,13 +1,13 @@
 namespace Foundations;
 
-// The autograd fields of a tensor. Only the operations in Autograd set them, so the plain
-// operators and the hand-written layers never build a graph.
+// The autograd fields of a tensor (chapter 7). An operation sets them on its result when one of
+// its inputs requires gradients; tensors that do not, as in chapters 1 to 6, never build a graph.
 public sealed partial class Tensor
 {
     private bool requiresGrad;
 
     /// <summary>
-    /// Whether operations in <see cref="Autograd"/> record a graph through this tensor, so that
+    /// Whether operations on this tensor record a graph, so that
     /// <see cref="Backward"/> can reach it (PyTorch's <c>requires_grad</c>). Only a leaf (a tensor no
     /// recorded operation made) may have it changed.
     /// </summary>
@@ -23,7 +23,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor (PyTorch's <c>requires_grad_()</c>).</summary>
-    public Tensor RequireGrad(bool requiresGrad = true)
+    public Tensor SetRequiresGrad(bool requiresGrad = true)
     {
         RequiresGrad = requiresGrad;
         return this;

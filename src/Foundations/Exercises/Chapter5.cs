@@ -138,7 +138,7 @@ public static class Chapter5
                 string what = $"MseMatrixGrad(inp, targ) with inp and targ of shape ({n}, {k})";
                 var result = LeavingUnchanged(what, () => learner(inp, targ), (inp, "inp"), (targ, "targ"));
 
-                var expected = GradientByAutograd(inp, Tensor.Scalar(1f), t => Autograd.Mean(Autograd.Pow(Autograd.Sub(t, targ), 2f)));
+                var expected = GradientByAutograd(inp, Tensor.Scalar(1f), t => t.Sub(targ).Pow(2f).Mean());
                 var hint = Diagnose(result,
                     "L is the mean of (inp - targ)² over every element; differentiate one term, then divide as the mean does.",
                     (expected * k, $"You divided by the number of rows ({n}); the mean is over all n·k = {n * k} elements."),
@@ -223,7 +223,7 @@ public static class Chapter5
                 LeavingUnchanged(what, () => { learner(x, w, outGrad); return 0; }, (x, "x"), (w, "the values of w (only w.Grad should change)"), (outGrad, "outGrad"));
                 Exercise.Expect(w.Grad is not null, $"{what}: w.Grad is still null after the call.", "Leave dL/dW in w.Grad.");
 
-                var share = GradientByAutograd(w, outGrad, p => Autograd.MatMul(Autograd.Relu(Autograd.MatMul(x, p)), p));
+                var share = GradientByAutograd(w, outGrad, p => x.MatMul(p).Relu().MatMul(p));
                 var expected = before is null ? share : before + share;
                 var z = x.MatMul(w);
                 var secondUse = z.ClampMin(0f).T().MatMul(outGrad);
@@ -296,7 +296,7 @@ public static class Chapter5
     /// <summary>dL/dinput by the library's autograd, for a forward pass <paramref name="f"/> whose output's gradient is <paramref name="outGrad"/>.</summary>
     private static Tensor GradientByAutograd(Tensor input, Tensor outGrad, Func<Tensor, Tensor> f)
     {
-        var leaf = input.Clone().RequireGrad();
+        var leaf = input.Clone().SetRequiresGrad();
         f(leaf).Backward(outGrad);
         return leaf.Grad!;
     }
@@ -305,13 +305,13 @@ public static class Chapter5
     private static Tensor TanhByAutograd(Tensor t)
     {
         var one = Tensor.Scalar(1f);
-        var e = Autograd.Exp(Autograd.Mul(Tensor.Scalar(2f), t));
-        return Autograd.Sub(one, Autograd.Div(Tensor.Scalar(2f), Autograd.Add(e, one)));
+        var e = Tensor.Scalar(2f).Mul(t).Exp();
+        return one.Sub(Tensor.Scalar(2f).Div(e.Add(one)));
     }
 
     private static Tensor SigmoidByAutograd(Tensor t)
     {
         var one = Tensor.Scalar(1f);
-        return Autograd.Div(one, Autograd.Add(one, Autograd.Exp(Autograd.Neg(t))));
+        return one.Div(one.Add(t.Neg().Exp()));
     }
 }

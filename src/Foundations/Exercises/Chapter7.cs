@@ -87,9 +87,9 @@ public static class Chapter7
         {
             var predictedA = Exercise.Given(gradientOfA, "gradientOfA");
             var predictedB = Exercise.Given(gradientOfB, "gradientOfB");
-            var a = Tensor.From(2f, -1f, 3f).RequireGrad();
-            var b = Tensor.From(5f).RequireGrad();
-            Autograd.Sum(Autograd.Mul(Autograd.Add(a, b), a)).Backward();
+            var a = Tensor.From(2f, -1f, 3f).SetRequiresGrad();
+            var b = Tensor.From(5f).SetRequiresGrad();
+            a.Add(b).Mul(a).Sum().Backward();
 
             Exercise.ExpectEqual(predictedA.Length, 3, "the number of values in gradientOfA", "a gradient has the shape of its tensor, and a has three elements");
             var expectedA = a.Grad!.ToArray();
@@ -220,8 +220,8 @@ public static class Chapter7
                 var result = learner(logits, labels);
                 ExpectUnchanged(logits, logitsBefore, $"{name}: your CrossEntropyGradient changed the logits it was given");
                 ExpectUnchanged(labels, labelsBefore, $"{name}: your CrossEntropyGradient changed the labels it was given");
-                var leaf = logits.Clone().RequireGrad();
-                Autograd.CrossEntropy(leaf, labels).Backward();
+                var leaf = logits.Clone().SetRequiresGrad();
+                Classification.CrossEntropy(leaf, labels).Backward();
                 var expected = leaf.Grad!;
                 string where = $"{name}, labels {ValuesText(labels.ToArray())}, against autograd";
                 Exercise.ExpectShape(result?.Shape, logits.Shape, where, "one value per logit: dL/dlogits has the logits' shape (n, c)");

@@ -3,9 +3,6 @@ namespace Foundations;
 /// <summary>A linear layer: out = inp @ W + B, with W of shape (nIn, nOut) and B of shape (nOut).</summary>
 public sealed class Lin : Module
 {
-    private Tensor? output;
-    private readonly GradientSlot inputGradient = new(), weightGradient = new(), biasGradient = new();
-
     public Tensor W { get; }
     public Tensor B { get; }
 
@@ -28,28 +25,16 @@ public sealed class Lin : Module
     {
         if (inp.Rank != 2 || inp.Size(1) != W.Size(0))
             throw new ArgumentException($"{Name}: expects input of shape (batch, {W.Size(0)}), got {inp.ShapeString}.");
-        var result = output = Reusable(output, inp.Size(0), W.Size(1));
-        // A layer fed its own previous output (possible when shapes allow) must not overwrite it while reading it.
-        if (ReferenceEquals(result, inp)) result = Tensor.Zeros(inp.Size(0), W.Size(1));
-        MatMul.Into(inp, W, result);
-        return result.AddInPlace(B);
+        return inp.MatMul(W) + B;
     }
 
     /// <summary>dL/dinp += dL/dout @ Wᵀ;  dL/dW += inpᵀ @ dL/dout;  dL/dB += dL/dout summed over the batch.</summary>
     protected override void ComputeGradients(Tensor inp, Tensor outGrad)
     {
-        if (ComputeInputGradient)
-        {
-            var share = inputGradient.Destination(inp, ReuseBuffers);
-            MatMul.Into(outGrad, W.T(), share);
-            GradientSlot.Accumulate(inp, share);
-        }
-        var weightShare = weightGradient.Destination(W, ReuseBuffers);
-        MatMul.Into(inp.T(), outGrad, weightShare);
-        GradientSlot.Accumulate(W, weightShare);
-        var biasShare = biasGradient.Destination(B, ReuseBuffers);
-        GradientSlot.Accumulate(B, outGrad.SumInto(0, biasShare));
+        inp.AccumulateGrad(outGrad.MatMul(W.T()));
+        W.AccumulateGrad(inp.T().MatMul(outGrad));
+        B.AccumulateGrad(outGrad.Sum(0));
     }
 
-    public override IEnumerable<Tensor> Parameters() => [W, B];
+    public override IEnumerable<(string Name, Tensor Parameter)> NamedParameters() => [("W", W), ("B", B)];
 }

@@ -12,9 +12,6 @@ public abstract class Loss
     public Tensor? Targ { get; private set; }
     public Tensor? Out { get; private set; }
 
-    /// <summary>As <see cref="Module.ReuseBuffers"/>: Forward and Backward write into the previous step's tensors.</summary>
-    public bool ReuseBuffers { get; set; }
-
     /// <summary>The loss of <paramref name="inp"/> against <paramref name="targ"/>, a 0-d tensor.</summary>
     public Tensor Forward(Tensor inp, Tensor targ)
     {

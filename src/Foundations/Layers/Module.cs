@@ -21,16 +21,6 @@ public abstract class Module
     /// <summary>The output of the last forward pass (the article's <c>self.out</c>).</summary>
     public Tensor? Out { get; private set; }
 
-    /// <summary>
-    /// When true, Forward and Backward write into tensors kept from the previous call of the same
-    /// shape instead of allocating new ones: a training loop then allocates almost nothing per step.
-    /// The catch: a previous call's output (or gradient) is overwritten by the next call.
-    /// </summary>
-    public virtual bool ReuseBuffers { get; set; }
-
-    /// <summary>When false, Backward skips dL/dinp (PyTorch: an input without requires_grad), e.g. for the first layer.</summary>
-    public bool ComputeInputGradient { get; set; } = true;
-
     /// <summary>A short name for tables and charts, e.g. "Lin(784, 50)".</summary>
     public virtual string Name => GetType().Name;
 
@@ -39,9 +29,8 @@ public abstract class Module
         Require.NotNull(inp, $"{Name}.Forward");
         Inp = inp;
         Out = Compute(inp);
-        // A reused output buffer still carries the last step's gradient; a new pass must not see it.
-        Out.Grad = null;
-        SaveVersions(inp);
+        saved = [inp, .. Parameters()];
+        savedVersions = Array.ConvertAll(saved, t => t.Version);
         backwardDone = false;
         foreach (var hook in forwardHooks) hook.Run(this, inp, Out);
         return Out;
@@ -66,28 +55,9 @@ public abstract class Module
 
     internal void RemoveForwardHook(ForwardHookHandle handle) => forwardHooks = Array.FindAll(forwardHooks, h => h != handle);
 
-    // The arrays are kept from pass to pass, so a training loop with ReuseBuffers stays allocation-light.
-    private void SaveVersions(Tensor inp)
-    {
-        int count = 0;
-        foreach (var _ in Parameters()) count++;
-        if (savedParameters.Length != count)
-        {
-            savedParameters = new Tensor[count];
-            savedVersions = new int[count + 1];
-        }
-        savedVersions[0] = inp.Version;
-        int i = 0;
-        foreach (var p in Parameters())
-        {
-            savedParameters[i] = p;
-            savedVersions[++i] = p.Version;
-        }
-    }
-
     // What Forward saw, as PyTorch's autograd saves tensor versions: Backward refuses to run on changed inputs.
-    private Tensor[] savedParameters = [];
-    private int[] savedVersions = [0];
+    private Tensor[] saved = [];
+    private int[] savedVersions = [];
 
     public void Backward()
     {
@@ -110,25 +80,16 @@ public abstract class Module
     /// </summary>
     private void EnsureUnchangedSinceForward()
     {
-        if (Inp!.Version != savedVersions[0])
+        if (saved[0].Version != savedVersions[0])
             throw new InvalidOperationException($"{Name}.Backward: the input was modified in place after the forward pass; run Forward again.");
-        for (int i = 0; i < savedParameters.Length; i++)
-            if (savedParameters[i].Version != savedVersions[i + 1])
-                throw new InvalidOperationException($"{Name}.Backward: {ParameterName(savedParameters[i], i)} was modified in place after the forward pass (e.g. by Sgd.Step); run Forward again.");
+        for (int i = 1; i < saved.Length; i++)
+            if (saved[i].Version != savedVersions[i])
+                throw new InvalidOperationException($"{Name}.Backward: {NameOf(saved[i])} was modified in place after the forward pass (e.g. by Sgd.Step); run Forward again.");
     }
 
-    /// <summary>The property that holds <paramref name="parameter"/> (e.g. "W"), or the name of the inner module's, else its position.</summary>
-    private string ParameterName(Tensor parameter, int index)
-    {
-        var property = GetType().GetProperties()
-            .FirstOrDefault(p => p.PropertyType == typeof(Tensor) && p.GetIndexParameters().Length == 0 && ReferenceEquals(p.GetValue(this), parameter));
-        if (property is not null) return property.Name;
-        if (this is Sequential sequential)
-            foreach (var module in sequential.Modules)
-                if (module.Parameters().Any(p => ReferenceEquals(p, parameter)))
-                    return $"{module.Name}'s {module.ParameterName(parameter, index)}";
-        return $"parameter {index} of shape {parameter.ShapeString}";
-    }
+    private string NameOf(Tensor parameter) =>
+        NamedParameters().FirstOrDefault(p => ReferenceEquals(p.Parameter, parameter)).Name ?? $"a parameter of shape {parameter.ShapeString}";
+
     private bool backwardDone;
 
     /// <summary>The forward computation.</summary>
@@ -137,14 +98,20 @@ public abstract class Module
     /// <summary>Adds dL/d(inp) to <c>inp.Grad</c> and each parameter's share to its <c>Grad</c>, from dL/d(out).</summary>
     protected abstract void ComputeGradients(Tensor inp, Tensor outGrad);
 
-    /// <summary>The tensors an optimiser updates, each once even if it is used in several places.</summary>
-    public virtual IEnumerable<Tensor> Parameters() => [];
+    /// <summary>
+    /// The tensors an optimiser updates, with the names errors use, e.g. ("W", W) (PyTorch's
+    /// <c>named_parameters()</c>); each tensor once, even if it is used in several places.
+    /// </summary>
+    public virtual IEnumerable<(string Name, Tensor Parameter)> NamedParameters() => [];
+
+    /// <summary>The tensors an optimiser updates (PyTorch's <c>parameters()</c>).</summary>
+    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
 
     /// <summary>
     /// Sets every parameter's <c>Grad</c> to null, so the next backward pass starts from nothing
     /// (PyTorch's <c>zero_grad(set_to_none=True)</c>, its default since 2.0). Null rather than zeros:
-    /// the next Backward then writes its gradient instead of adding it to zeros, in a tensor the
-    /// layer keeps when <see cref="ReuseBuffers"/> is on. The input's gradient is not touched.
+    /// the next Backward then keeps its share as the gradient instead of adding it to zeros. The
+    /// input's gradient is not touched.
     /// </summary>
     public void ZeroGrad()
     {
@@ -152,10 +119,4 @@ public abstract class Module
     }
 
     public override string ToString() => Name;
-
-    /// <summary>
-    /// <paramref name="kept"/> when <see cref="ReuseBuffers"/> is on and it is a contiguous tensor of
-    /// <paramref name="shape"/>; otherwise a new zeroed tensor of that shape.
-    /// </summary>
-    protected Tensor Reusable(Tensor? kept, params int[] shape) => Tensor.Reusable(kept, shape, ReuseBuffers);
 }

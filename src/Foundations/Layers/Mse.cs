@@ -3,8 +3,6 @@ namespace Foundations;
 /// <summary>Mean squared error between predictions of shape (n, 1) and targets of shape (n).</summary>
 public sealed class Mse : Loss
 {
-    private readonly GradientSlot inputGradient = new();
-
     protected override void CheckShapes(Tensor inp, Tensor targ)
     {
         if (inp.Rank != 2 || inp.Size(1) != 1 || targ.Rank != 1 || targ.Size(0) != inp.Size(0) || inp.Size(0) == 0)
@@ -27,9 +25,6 @@ public sealed class Mse : Loss
     /// <summary>dL/dinp += 2 (inp - targ) / n, as an (n, 1) column.</summary>
     protected override void ComputeGradient(Tensor inp, Tensor targ)
     {
-        int n = targ.Size(0);
-        var share = inputGradient.Destination(inp, ReuseBuffers);
-        inp.SubInto(targ.Unsqueeze(1), share);
-        GradientSlot.Accumulate(inp, share.MulInto(Tensor.Scalar(2f / n), share));
+        inp.AccumulateGrad((inp - targ.Unsqueeze(1)) * (2f / targ.Size(0)));
     }
 }

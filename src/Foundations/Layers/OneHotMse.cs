@@ -7,9 +7,6 @@ namespace Foundations;
 /// </summary>
 public sealed class OneHotMse : Loss
 {
-    private Tensor? squaredErrors;
-    private readonly GradientSlot inputGradient = new();
-
     protected override void CheckShapes(Tensor inp, Tensor targ)
     {
         if (inp.Rank != 2 || !inp.Shape.AsSpan().SequenceEqual(targ.Shape) || inp.Count == 0)
@@ -19,15 +16,13 @@ public sealed class OneHotMse : Loss
     /// <summary>L = mean((inp - targ)²) over all n·c elements, a 0-d tensor.</summary>
     protected override Tensor Compute(Tensor inp, Tensor targ)
     {
-        var squares = inp.SubInto(targ, squaredErrors = Tensor.Reusable(squaredErrors, inp.shape, ReuseBuffers));
-        return squares.MulInto(squares, squares).Mean();
+        var errors = inp - targ;
+        return (errors * errors).Mean();
     }
 
     /// <summary>dL/dinp += 2 (inp - targ) / (n·c).</summary>
     protected override void ComputeGradient(Tensor inp, Tensor targ)
     {
-        var share = inputGradient.Destination(inp, ReuseBuffers);
-        inp.SubInto(targ, share);
-        GradientSlot.Accumulate(inp, share.MulInto(Tensor.Scalar(2f / inp.Count), share));
+        inp.AccumulateGrad((inp - targ) * (2f / inp.Count));
     }
 }

@@ -8,9 +8,6 @@ namespace Foundations;
 /// </summary>
 public sealed class Residual : Module
 {
-    private Tensor? output;
-    private readonly GradientSlot skipGradient = new();
-
     public Residual(Module inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -20,16 +17,6 @@ public sealed class Residual : Module
     /// <summary>The branch beside the skip; it must keep the shape of its input.</summary>
     public Module Inner { get; }
 
-    public override bool ReuseBuffers
-    {
-        get => base.ReuseBuffers;
-        set
-        {
-            base.ReuseBuffers = value;
-            Inner.ReuseBuffers = value;
-        }
-    }
-
     public override string Name => $"Residual({Inner.Name})";
 
     protected override Tensor Compute(Tensor inp)
@@ -37,10 +24,7 @@ public sealed class Residual : Module
         var branch = Inner.Forward(inp);
         if (!branch.shape.AsSpan().SequenceEqual(inp.shape))
             throw new ArgumentException($"{Name}: the inner module maps {inp.ShapeString} to {branch.ShapeString}; a residual connection needs the same shape out as in.");
-        var result = output = Reusable(output, inp.Shape);
-        // Fed its own previous output (possible with reused buffers), the sum must not overwrite what it reads.
-        if (ReferenceEquals(result, inp)) result = Tensor.Zeros(inp.Shape);
-        return inp.AddInto(branch, result);
+        return inp + branch;
     }
 
     /// <summary>dL/dinp += dL/dout through Inner, then += dL/dout along the skip.</summary>
@@ -49,11 +33,9 @@ public sealed class Residual : Module
         // The inner module's output has one consumer, the sum, whose local derivative is 1.
         Inner.Out!.Grad = outGrad;
         Inner.Backward();
-        if (!ComputeInputGradient) return;
-        var share = skipGradient.Destination(inp, ReuseBuffers);
-        share.CopyFrom(outGrad);
-        GradientSlot.Accumulate(inp, share);
+        // A copy: outGrad is also Inner.Out.Grad, and inp.Grad is added to in place later.
+        inp.AccumulateGrad(outGrad.Clone());
     }
 
-    public override IEnumerable<Tensor> Parameters() => Inner.Parameters();
+    public override IEnumerable<(string Name, Tensor Parameter)> NamedParameters() => Inner.NamedParameters();
 }

@@ -20,17 +20,6 @@ public sealed class Sequential : Module
 
     public IReadOnlyList<Module> Modules => modules;
 
-    /// <summary>Turns buffer reuse on or off for every module inside.</summary>
-    public override bool ReuseBuffers
-    {
-        get => base.ReuseBuffers;
-        set
-        {
-            base.ReuseBuffers = value;
-            foreach (var m in modules) m.ReuseBuffers = value;
-        }
-    }
-
     public override string Name => "Sequential(" + string.Join(", ", modules.Select(m => m.Name)) + ")";
 
     protected override Tensor Compute(Tensor inp)
@@ -45,6 +34,8 @@ public sealed class Sequential : Module
         for (int i = modules.Length - 1; i >= 0; i--) modules[i].Backward();
     }
 
-    /// <summary>Every module's parameters in order; a tensor shared by two modules is listed once, as in PyTorch.</summary>
-    public override IEnumerable<Tensor> Parameters() => modules.SelectMany(m => m.Parameters()).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
+    /// <summary>Every module's parameters in order, named "Lin(784, 50)'s W"; a tensor shared by two modules is listed once, as in PyTorch.</summary>
+    public override IEnumerable<(string Name, Tensor Parameter)> NamedParameters() =>
+        modules.SelectMany(m => m.NamedParameters().Select(p => ($"{m.Name}'s {p.Name}", p.Parameter)))
+            .DistinctBy(p => p.Parameter, ReferenceEqualityComparer.Instance);
 }

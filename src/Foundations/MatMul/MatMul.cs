@@ -129,5 +129,9 @@ public static class MatMul
 public sealed partial class Tensor
 {
     /// <summary>Matrix product, PyTorch's <c>a @ b</c>: the fast blocked, parallel version.</summary>
-    public Tensor MatMul(Tensor other) => Foundations.MatMul.Blocked(this, other);
+    public Tensor MatMul(Tensor other)
+    {
+        var result = Foundations.MatMul.Blocked(this, other);
+        return Autograd.ShouldRecord(this, other) ? Derivatives.MatMul(result, this, other) : result;
+    }
 }

@@ -3,13 +3,34 @@ using System.Numerics;
 namespace Foundations;
 
 // Elementwise arithmetic with broadcasting. Each operator is a one-line wrapper over a named
-// method; each named method is one op struct handed to the map or zip kernel.
+// method; each named method is one op struct handed to the map or zip kernel. The second line of
+// the differentiable ones is chapter 7's: when an input requires gradients, the result records
+// how to take its gradient (Autograd/Derivatives.cs); otherwise it costs one test of a flag.
 public sealed partial class Tensor
 {
-    public Tensor Add(Tensor other) => Kernels.Zip(this, other, new AddOp(), "Add");
-    public Tensor Sub(Tensor other) => Kernels.Zip(this, other, new SubOp(), "Sub");
-    public Tensor Mul(Tensor other) => Kernels.Zip(this, other, new MulOp(), "Mul");
-    public Tensor Div(Tensor other) => Kernels.Zip(this, other, new DivOp(), "Div");
+    public Tensor Add(Tensor other)
+    {
+        var result = Kernels.Zip(this, other, new AddOp(), "Add");
+        return Autograd.ShouldRecord(this, other) ? Derivatives.Add(result, this, other) : result;
+    }
+
+    public Tensor Sub(Tensor other)
+    {
+        var result = Kernels.Zip(this, other, new SubOp(), "Sub");
+        return Autograd.ShouldRecord(this, other) ? Derivatives.Sub(result, this, other) : result;
+    }
+
+    public Tensor Mul(Tensor other)
+    {
+        var result = Kernels.Zip(this, other, new MulOp(), "Mul");
+        return Autograd.ShouldRecord(this, other) ? Derivatives.Mul(result, this, other) : result;
+    }
+
+    public Tensor Div(Tensor other)
+    {
+        var result = Kernels.Zip(this, other, new DivOp(), "Div");
+        return Autograd.ShouldRecord(this, other) ? Derivatives.Div(result, this, other) : result;
+    }
 
     public static Tensor operator +(Tensor a, Tensor b) => Left(a, "Add").Add(b);
     public static Tensor operator -(Tensor a, Tensor b) => Left(a, "Sub").Sub(b);
@@ -28,17 +49,44 @@ public sealed partial class Tensor
     /// <summary>The left operand of an operator, which C# would call a method on; null gets a message naming the operation.</summary>
     private static Tensor Left(Tensor? a, string operation) => Require.NotNull(a, operation, "a");
 
-    public Tensor Neg() => Kernels.Map(this, new NegOp());
-    public Tensor Abs() => Kernels.Map(this, new AbsOp());
-    public Tensor Sqrt() => Kernels.Map(this, new SqrtOp());
-    public Tensor Exp() => Kernels.Map(this, new ExpOp());
-    public Tensor Log() => Kernels.Map(this, new LogOp());
+    public Tensor Neg()
+    {
+        var result = Kernels.Map(this, new NegOp());
+        return Autograd.ShouldRecord(this) ? Derivatives.Neg(result, this) : result;
+    }
+
+    public Tensor Exp()
+    {
+        var result = Kernels.Map(this, new ExpOp());
+        return Autograd.ShouldRecord(this) ? Derivatives.Exp(result, this) : result;
+    }
+
+    public Tensor Log()
+    {
+        var result = Kernels.Map(this, new LogOp());
+        return Autograd.ShouldRecord(this) ? Derivatives.Log(result, this) : result;
+    }
 
     /// <summary>Each element raised to <paramref name="exponent"/>; squaring is exact (x*x).</summary>
-    public Tensor Pow(float exponent) => Kernels.Map(this, new PowOp(exponent));
+    public Tensor Pow(float exponent)
+    {
+        var result = Kernels.Map(this, new PowOp(exponent));
+        return Autograd.ShouldRecord(this) ? Derivatives.Pow(result, this, exponent) : result;
+    }
 
     /// <summary>max(x, min) elementwise; <c>ClampMin(0)</c> is ReLU.</summary>
-    public Tensor ClampMin(float min) => Kernels.Map(this, new ClampMinOp(min));
+    public Tensor ClampMin(float min)
+    {
+        var result = Kernels.Map(this, new ClampMinOp(min));
+        return Autograd.ShouldRecord(this) ? Derivatives.ClampMin(result, this, min) : result;
+    }
+
+    /// <summary>The rectified linear unit, max(x, 0) (PyTorch's <c>relu()</c>); its gradient at exactly 0 is 0.</summary>
+    public Tensor Relu() => ClampMin(0f);
+
+    // No backward rule: on a tensor that requires gradients these give a result that does not.
+    public Tensor Abs() => Kernels.Map(this, new AbsOp());
+    public Tensor Sqrt() => Kernels.Map(this, new SqrtOp());
 
     /// <summary>1 where this &gt; other, else 0 (as float, like PyTorch's <c>(a &gt; b).float()</c>).</summary>
     public Tensor Gt(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.Greater), "Gt");
@@ -47,6 +95,17 @@ public sealed partial class Tensor
     public Tensor Le(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.LessOrEqual), "Le");
     public Tensor Eq(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.Equal), "Eq");
     public Tensor Ne(Tensor other) => Kernels.Zip(this, other, new CompareOp(Comparison.NotEqual), "Ne");
+
+    /// <summary>
+    /// <paramref name="x"/> where <paramref name="condition"/> is non-zero, <paramref name="other"/>
+    /// elsewhere (PyTorch's <c>torch.where(condition, x, other)</c> with a number for other).
+    /// </summary>
+    public static Tensor Where(Tensor condition, Tensor x, float other)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(x);
+        return Kernels.Zip(condition, x, new WhereOp(other), "Where");
+    }
 
     public static Tensor operator >(Tensor a, Tensor b) => Left(a, "Gt").Gt(b);
     public static Tensor operator <(Tensor a, Tensor b) => Left(a, "Lt").Lt(b);
@@ -110,6 +169,13 @@ public sealed partial class Tensor
             Comparison.Equal => a == b,
             _ => a != b,
         };
+    }
+
+    private readonly struct WhereOp(float other) : IBinaryOp
+    {
+        public float Apply(float condition, float x) => condition != 0f ? x : other;
+        public Vector<float> Apply(Vector<float> condition, Vector<float> x) =>
+            Vector.ConditionalSelect(Vector.Equals(condition, Vector<float>.Zero), new Vector<float>(other), x);
     }
 
     private readonly struct NegOp : IUnaryOp

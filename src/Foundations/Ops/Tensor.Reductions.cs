@@ -7,11 +7,31 @@ namespace Foundations;
 // size 1 when keepDim is true). Sums accumulate in double, so long sums lose no precision.
 public sealed partial class Tensor
 {
-    public Tensor Sum() => Scalar((float)SumAll("Sum"));
-    public Tensor Sum(int dim, bool keepDim = false) => Reduce(dim, keepDim, "Sum", Accumulate.Sum);
+    public Tensor Sum()
+    {
+        var result = Scalar((float)SumAll("Sum"));
+        return Autograd.ShouldRecord(this) ? Derivatives.Sum(result, this) : result;
+    }
 
-    public Tensor Mean() => Scalar((float)(SumAll("Mean", requireElements: true) / Count));
-    public Tensor Mean(int dim, bool keepDim = false) => Reduce(dim, keepDim, "Mean", Accumulate.Mean);
+    public Tensor Sum(int dim, bool keepDim = false)
+    {
+        var result = Reduce(dim, keepDim, "Sum", Accumulate.Sum);
+        return Autograd.ShouldRecord(this) ? Derivatives.Sum(result, this, dim, keepDim) : result;
+    }
+
+    public Tensor Mean()
+    {
+        var result = Scalar((float)(SumAll("Mean", requireElements: true) / Count));
+        return Autograd.ShouldRecord(this) ? Derivatives.Mean(result, this) : result;
+    }
+
+    public Tensor Mean(int dim, bool keepDim = false)
+    {
+        var result = Reduce(dim, keepDim, "Mean", Accumulate.Mean);
+        return Autograd.ShouldRecord(this) ? Derivatives.Mean(result, this, dim, keepDim) : result;
+    }
+
+    // Std, Max, Min, ArgMax and Norm have no backward rule: their results never require gradients.
 
     /// <summary>Standard deviation with Bessel's correction (divides by n-1), as PyTorch's <c>std()</c>.</summary>
     public Tensor Std() => Reduce(-1, false, "Std", Accumulate.Std, all: true);

@@ -155,7 +155,8 @@ public sealed partial class Tensor
     {
         Require.NotNull(newShape, "Reshape");
         var resolved = InferShape(newShape, "Reshape");
-        return IsContiguous ? View(resolved) : Clone().View(resolved);
+        var result = IsContiguous ? ContiguousView(resolved) : Clone().ContiguousView(resolved);
+        return Autograd.ShouldRecord(this) ? Derivatives.Reshape(result, this, "Reshape") : result;
     }
 
     /// <summary>The same storage in a new shape; needs a contiguous tensor (call <see cref="Contiguous"/> first).</summary>
@@ -165,8 +166,11 @@ public sealed partial class Tensor
         var resolved = InferShape(newShape, "View");
         if (!IsContiguous)
             throw new InvalidOperationException($"View: a tensor of shape {ShapeString} with strides ({string.Join(", ", strides)}) is not contiguous; use Reshape, or Contiguous() first.");
-        return ViewOf(Offset, resolved, Shapes.ContiguousStrides(resolved));
+        var result = ContiguousView(resolved);
+        return Autograd.ShouldRecord(this) ? Derivatives.Reshape(result, this, "View") : result;
     }
+
+    private Tensor ContiguousView(int[] resolved) => ViewOf(Offset, resolved, Shapes.ContiguousStrides(resolved));
 
     private int[] InferShape(int[] newShape, string operation)
     {
@@ -196,21 +200,25 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(dim), $"Unsqueeze: dim {dim} is out of range for a tensor of shape {ShapeString} (expected {-(Rank + 1)}..{Rank}).");
         int d = dim < 0 ? dim + Rank + 1 : dim;
         int stride = d < Rank ? strides[d] * shape[d] : 1;
-        return ViewOf(Offset, With(shape, d, 1), With(strides, d, stride));
+        var result = ViewOf(Offset, With(shape, d, 1), With(strides, d, stride));
+        return Autograd.ShouldRecord(this) ? Derivatives.Unsqueeze(result, this, d) : result;
     }
 
     /// <summary>Removes every dimension of size 1.</summary>
     public Tensor Squeeze()
     {
         var keep = Enumerable.Range(0, Rank).Where(d => shape[d] != 1).ToArray();
-        return ViewOf(Offset, keep.Select(d => shape[d]).ToArray(), keep.Select(d => strides[d]).ToArray());
+        var result = ViewOf(Offset, keep.Select(d => shape[d]).ToArray(), keep.Select(d => strides[d]).ToArray());
+        return Autograd.ShouldRecord(this) ? Derivatives.Reshape(result, this, "Squeeze") : result;
     }
 
     /// <summary>Removes <paramref name="dim"/> if its size is 1; otherwise returns the tensor unchanged, as PyTorch does.</summary>
     public Tensor Squeeze(int dim)
     {
         int d = NormalizeDim(dim, "Squeeze");
-        return shape[d] != 1 ? this : ViewOf(Offset, Without(shape, d), Without(strides, d));
+        if (shape[d] != 1) return this;
+        var result = ViewOf(Offset, Without(shape, d), Without(strides, d));
+        return Autograd.ShouldRecord(this) ? Derivatives.Squeeze(result, this, d) : result;
     }
 
     /// <summary>Swaps two dimensions (a view).</summary>
@@ -221,7 +229,8 @@ public sealed partial class Tensor
         var newStrides = (int[])strides.Clone();
         (newShape[a], newShape[b]) = (newShape[b], newShape[a]);
         (newStrides[a], newStrides[b]) = (newStrides[b], newStrides[a]);
-        return ViewOf(Offset, newShape, newStrides);
+        var result = ViewOf(Offset, newShape, newStrides);
+        return Autograd.ShouldRecord(this) ? Derivatives.Transpose(result, this, a, b) : result;
     }
 
     /// <summary>The transpose of a matrix (PyTorch's <c>t()</c>); a vector or scalar is returned as is.</summary>
@@ -247,7 +256,8 @@ public sealed partial class Tensor
             if (d < lead) throw new ArgumentException($"Expand: -1 is not allowed for the new leading dimension {d} in {Shapes.Format(newShape)}.");
             target[d] = shape[d - lead];
         }
-        return BroadcastTo(target, "Expand");
+        var result = BroadcastTo(target, "Expand");
+        return ReferenceEquals(result, this) || !Autograd.ShouldRecord(this) ? result : Derivatives.Expand(result, this);
     }
 
     internal Tensor BroadcastTo(int[] target, string operation)

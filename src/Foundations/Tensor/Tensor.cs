@@ -55,13 +55,6 @@ public sealed partial class Tensor
     private Tensor ViewOf(int offset, int[] shape, int[] strides) => new(Storage, offset, shape, strides, version, sharesElements);
 
     /// <summary>
-    /// The layers' buffer reuse, in one place: <paramref name="kept"/> when reuse is on and it is a
-    /// contiguous tensor of <paramref name="shape"/>, else a new tensor of zeros.
-    /// </summary>
-    internal static Tensor Reusable(Tensor? kept, int[] shape, bool reuse) =>
-        reuse && kept is { IsContiguous: true } && kept.shape.AsSpan().SequenceEqual(shape) ? kept : Zeros(shape);
-
-    /// <summary>
     /// A new contiguous tensor whose storage is not zeroed first, for results the caller overwrites
     /// entirely: clearing 4 MB that the next pass overwrites costs as much as a tenth of a 1024³ product.
     /// </summary>
@@ -92,11 +85,25 @@ public sealed partial class Tensor
         return d;
     }
 
-    /// <summary>The gradient of the loss with respect to this tensor (the article's <c>.g</c>, PyTorch's <c>.grad</c>),
-    /// added to by the backward passes in <see cref="Lin"/>, <see cref="Relu"/> and <see cref="Mse"/> and by <see cref="Backward"/> (null until the first;
-    /// <see cref="Module.ZeroGrad"/> and <see cref="Sgd.ZeroGrad"/> set it back to null; <c>Sgd.ZeroGrad(setToNone: false)</c>
-    /// fills it with zeros in place instead).</summary>
+    /// <summary>
+    /// The gradient of the loss with respect to this tensor (the article's <c>.g</c>, PyTorch's
+    /// <c>.grad</c>): null until a backward pass adds to it with <see cref="AccumulateGrad"/>.
+    /// </summary>
     public Tensor? Grad { get; set; }
+
+    /// <summary>
+    /// Grad += share, or Grad = share when there is none yet, so that a tensor read in two places
+    /// gets the sum of both shares (chapter 5). <paramref name="share"/> must have this tensor's
+    /// shape; it is kept, not copied, so pass a tensor nothing else writes to.
+    /// </summary>
+    public void AccumulateGrad(Tensor share)
+    {
+        Require.NotNull(share, "AccumulateGrad");
+        if (!share.shape.AsSpan().SequenceEqual(shape))
+            throw new ArgumentException($"AccumulateGrad: the gradient has shape {share.ShapeString}, but the tensor has shape {ShapeString}.");
+        if (Grad is null) Grad = share;
+        else Grad.AddInPlace(share);
+    }
 
     /// <summary>True when the elements sit in storage in row-major order with no gaps.</summary>
     public bool IsContiguous => Shapes.IsContiguous(shape, strides);

@@ -16,7 +16,12 @@ public static class Classification
     public static Tensor OneHot(Tensor labels, int classes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
-        var classOf = CheckLabels(labels, classes, "OneHot");
+        return OneHotChecked(labels, classes, "OneHot");
+    }
+
+    private static Tensor OneHotChecked(Tensor labels, int classes, string operation)
+    {
+        var classOf = CheckLabels(labels, classes, operation);
         var result = Tensor.Zeros(classOf.Length, classes);
         for (int i = 0; i < classOf.Length; i++) result.SetValue(1f, i, classOf[i]);
         return result;
@@ -46,6 +51,38 @@ public static class Classification
         double accuracy = Accuracy(outputs, labels);
         double loss = new OneHotMse().Forward(outputs, OneHot(labels, outputs.Size(1))).Item();
         return new Evaluation(outputs, loss, accuracy);
+    }
+
+    /// <summary>
+    /// The mean over the batch of -log softmax(logits)[i, labels[i]] (PyTorch's <c>F.cross_entropy</c>):
+    /// logits of shape (n, c), labels of shape (n,) holding class numbers 0..c-1 as floats. Built from
+    /// operations that record, so <c>Backward()</c> through it needs no rule of its own (chapter 7).
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor labels)
+    {
+        var oneHot = CheckClassification(logits, labels, "Classification.CrossEntropy");
+        // Multiplying by the one-hot rows picks each row's labelled entry; the other c - 1 terms are zero.
+        return logits.LogSoftmax(1).Mul(oneHot).Sum(1).Mean().Neg();
+    }
+
+    /// <summary>
+    /// The gradient of <see cref="CrossEntropy"/> worked out by hand, with no graph:
+    /// dL/dlogits = (softmax(logits) - one_hot(labels)) / n.
+    /// </summary>
+    public static Tensor CrossEntropyGradient(Tensor logits, Tensor labels)
+    {
+        var oneHot = CheckClassification(logits, labels, "Classification.CrossEntropyGradient");
+        using (Autograd.NoGrad())
+            return logits.Softmax(1).Sub(oneHot).Div(Tensor.Scalar(logits.Size(0)));
+    }
+
+    private static Tensor CheckClassification(Tensor logits, Tensor labels, string operation)
+    {
+        Require.NotNull(logits, operation);
+        Require.NotNull(labels, operation);
+        if (logits.Rank != 2 || logits.Size(0) == 0 || logits.Size(1) == 0 || labels.Rank != 1 || labels.Size(0) != logits.Size(0))
+            throw new ArgumentException($"{operation}: expects logits of shape (n, c) and labels of shape (n,) with n, c > 0, got {logits.ShapeString} and {labels.ShapeString}.");
+        return OneHotChecked(labels, logits.Size(1), operation);
     }
 
     private static void CheckOutputs(Tensor outputs, Tensor labels, string operation)

@@ -1,14 +1,14 @@
 namespace Foundations;
 
 /// <summary>The chapter's two-layer network, lin-relu-lin, with its MSE loss.</summary>
-public sealed class Model
+public sealed class TwoLayerModel
 {
     public Module[] Layers { get; }
     public Mse Loss { get; } = new();
 
-    public Model(Tensor w1, Tensor b1, Tensor w2, Tensor b2)
+    public TwoLayerModel(Tensor w1, Tensor b1, Tensor w2, Tensor b2)
     {
-        Require.NotNull(w1, "Model"); Require.NotNull(b1, "Model"); Require.NotNull(w2, "Model"); Require.NotNull(b2, "Model");
+        Require.NotNull(w1, "TwoLayerModel"); Require.NotNull(b1, "TwoLayerModel"); Require.NotNull(w2, "TwoLayerModel"); Require.NotNull(b2, "TwoLayerModel");
         Layers = [new Lin(w1, b1), new Relu(), new Lin(w2, b2)];
     }
 
