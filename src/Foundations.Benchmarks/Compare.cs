@@ -10,7 +10,7 @@ namespace Foundations.Benchmarks;
 /// PyTorch, then prints one table side by side. Both sides follow the same protocol: warm up for
 /// half a second, then take up to 31 samples, each repeating the call for at least 2 ms, and
 /// report the best and the median time per call. Like is compared with like: our allocating
-/// <c>a.MatMul(b)</c> against <c>a @ b</c>, with the preallocated the engine's <c>Gemm.Multiply</c> into a preallocated array in its own
+/// <c>a.MatMul(b)</c> against <c>a @ b</c>, with the engine's <c>Gemm.Multiply</c> into a preallocated array in its own
 /// columns. Each round also measures the FMA peak (<see cref="Peak"/>), and every GFLOPS figure is
 /// shown as a share of the peak for the vector width and thread count that code used.
 /// </summary>
