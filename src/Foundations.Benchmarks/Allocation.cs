@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using System.Runtime;
 using System.Text.Json.Nodes;
+using Foundations.Engine;
 
 namespace Foundations.Benchmarks;
 
 /// <summary>
 /// <c>-- allocation</c>: what a fresh n×n float32 result costs before any arithmetic, against
 /// reusing one: allocate it and write every element once, as a plain uninitialised array and as
-/// the storage <c>a.MatMul(b)</c> gets (<see cref="FreshStorage"/>: on huge pages where Linux offers them). Run in this process (the GC as configured), in a child process with background
+/// the storage <c>a.MatMul(b)</c> gets (<see cref="LargePages"/> in the engine: on huge pages where Linux offers them). Run in this process (the GC as configured), in a child process with background
 /// collection switched off (DOTNET_gcConcurrent=0), and in NumPy (<c>np.empty</c> and fill).
-/// This is what separates <c>a.MatMul(b)</c> from <c>MatMul.Into</c> at 2048 and 4096 in <c>scale</c>.
+/// This is what separates <c>a.MatMul(b)</c> from the engine's <c>Gemm.Multiply</c> into a preallocated array at 2048 and 4096 in <c>scale</c>.
 /// </summary>
 public static class Allocation
 {
@@ -35,7 +36,7 @@ public static class Allocation
             var tensor = Milliseconds(() => { var t = Tensor.Uninitialized([n, n], "allocation"); return t.Storage.AsMemory(t.Offset, count); }, reps);
             var again = Milliseconds(() => reused, reps);
             Console.WriteLine($"  {n}x{n} ({count / 262144} MB): fresh array and one write {fresh.Best:F2} ms (median {fresh.Median:F2}), " +
-                $"fresh tensor (huge pages: {(FreshStorage.HugePagesAvailable ? "yes" : "no")}) {tensor.Best:F2} ms (median {tensor.Median:F2}), " +
+                $"fresh tensor (huge pages: {(LargePages.Available ? "yes" : "no")}) {tensor.Best:F2} ms (median {tensor.Median:F2}), " +
                 $"reused array {again.Best:F2} ms (median {again.Median:F2}); {reps} runs, {GC.CollectionCount(2)} full collections so far");
         }
         if (child) return 0;

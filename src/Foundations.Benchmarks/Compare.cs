@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using Foundations.Engine;
 
 namespace Foundations.Benchmarks;
 
@@ -9,7 +10,7 @@ namespace Foundations.Benchmarks;
 /// PyTorch, then prints one table side by side. Both sides follow the same protocol: warm up for
 /// half a second, then take up to 31 samples, each repeating the call for at least 2 ms, and
 /// report the best and the median time per call. Like is compared with like: our allocating
-/// <c>a.MatMul(b)</c> against <c>a @ b</c>, with the preallocated <c>MatMul.Into</c> in its own
+/// <c>a.MatMul(b)</c> against <c>a @ b</c>, with the engine's <c>Gemm.Multiply</c> into a preallocated array in its own
 /// columns. Each round also measures the FMA peak (<see cref="Peak"/>), and every GFLOPS figure is
 /// shown as a share of the peak for the vector width and thread count that code used.
 /// </summary>
@@ -17,7 +18,7 @@ public static class Compare
 {
     /// <summary>
     /// What one row times: ours as a user calls it (allocating the result, all cores), and for
-    /// products also MatMul.Into on all cores and on one. <paramref name="Spec"/> tells reference.py what to time.
+    /// products also the engine's Gemm.Multiply into a preallocated array (the "Into" columns) on all cores and on one. <paramref name="Spec"/> tells reference.py what to time.
     /// </summary>
     private sealed record Workload(string Name, double Flops, int Width, Action Ours, Action? Into, Action? IntoOneThread, JsonObject Spec);
 
@@ -183,7 +184,7 @@ public static class Compare
         Console.WriteLine();
         Console.WriteLine($"Times are per call: the best sample of the best of {rounds} alternating rounds. " +
             "Time ratios above 1 mean ours is faster; both compare the allocating a.MatMul(b) (or our training step) " +
-            "with theirs. \"MatMul vs Into\" is what allocating the result adds to the preallocated MatMul.Into. " +
+            "with theirs. \"MatMul vs Into\" is what the tensor call, allocating its result, adds to the engine's span call into a preallocated array. " +
             "% peak is of the measured FMA peak for the vector width the code used and the threads it was allowed.");
         Console.WriteLine("Medians in that round (us): " + string.Join("; ", medians));
     }

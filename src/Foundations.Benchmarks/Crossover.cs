@@ -1,4 +1,5 @@
 using System.Globalization;
+using Foundations.Engine;
 
 namespace Foundations.Benchmarks;
 
@@ -25,7 +26,7 @@ public static class Crossover
 
     public static int Run()
     {
-        Console.WriteLine($"{Machine.CpuName()}, team of {Gemm.Team.Size} threads; load average before: {Machine.LoadAverage()}");
+        Console.WriteLine($"{Machine.CpuName()}, team of {GemmTeam.Size} threads; load average before: {Machine.LoadAverage()}");
         var meter = new Machine.CpuMeter();
         if (Machine.BusyWarning() is { } warning) Console.WriteLine(warning);
         Console.WriteLine($"Gemm.ParallelThreshold now: {Gemm.ParallelThreshold:N0} (Gemm.EstimatedWork's units: multiply-adds of 512-bit lanes, " +
@@ -42,9 +43,9 @@ public static class Crossover
                 var product = new Product(m, k, n);
                 // Twice each, alternating, keeping the better: a burst of other work then hits both.
                 var one = Quick.Measure(() => product.Run(workers: 1));
-                var split = Quick.Measure(() => product.Run(workers: Gemm.Team.Size));
+                var split = Quick.Measure(() => product.Run(workers: GemmTeam.Size));
                 one = Better(one, Quick.Measure(() => product.Run(workers: 1)));
-                split = Better(split, Quick.Measure(() => product.Run(workers: Gemm.Team.Size)));
+                split = Better(split, Quick.Measure(() => product.Run(workers: GemmTeam.Size)));
                 double ratio = one.BestMicroseconds / split.BestMicroseconds;
                 long work = (long)m * n * k;
                 long estimate = Gemm.EstimatedWork(m, k, n, Gemm.Choose(m, n));
@@ -87,8 +88,8 @@ public static class Crossover
         if (Machine.BusyWarning() is { } warning) Console.WriteLine(warning);
 
         // The hand-over alone: one chunk of 5 us of arithmetic per thread, ideally 5 us in all.
-        int helpers = Gemm.Team.Size;
-        var team = Quick.Measure(() => Gemm.Team.Run(helpers, static _ => Busy(5)));
+        int helpers = GemmTeam.Size;
+        var team = Quick.Measure(() => GemmTeam.Run(helpers, static _ => Busy(5)));
         var parallelFor = Quick.Measure(() => Parallel.For(0, helpers, static _ => Busy(5)));
         Console.WriteLine($"{helpers} chunks of 5 us each: on the team {team.BestMicroseconds:F2} us (median {team.MedianMicroseconds:F2}), " +
             $"with Parallel.For {parallelFor.BestMicroseconds:F2} us (median {parallelFor.MedianMicroseconds:F2})");
@@ -118,7 +119,7 @@ public static class Crossover
             }
             // What an ideal split would cost: each thread multiplies its own half of the rows, as a
             // whole product of its own (its own packing of A and B), no sharing at all.
-            var halves = Quick.Measure(() => Gemm.Team.Run(2, half => product.RunRows(half == 0 ? 0 : m / 2, half == 0 ? m / 2 : m - m / 2, chosen)));
+            var halves = Quick.Measure(() => GemmTeam.Run(2, half => product.RunRows(half == 0 ? 0 : m / 2, half == 0 ? m / 2 : m - m / 2, chosen)));
             Console.WriteLine($"  {chosen}: two independent half products (rows 0..{m / 2} and {m / 2}..{m}) on the team: {halves.BestMicroseconds:F2} us");
             var library = Quick.Measure(() => product.Run(Gemm.Workers(true, m, k, n, chosen), chosen));
             var allocating = Quick.Measure(() => product.A.MatMul(product.B));
@@ -144,7 +145,6 @@ public static class Crossover
     private sealed class Product(int m, int k, int n)
     {
         private readonly MatMulShape shape = new(m, k, n);
-        private readonly float[] c = new float[m * n];
 
         public Tensor A => shape.A;
         public Tensor B => shape.B;
@@ -152,10 +152,10 @@ public static class Crossover
         public void Run(int workers) => Run(workers, Gemm.Choose(m, n));
 
         public void Run(int workers, GemmKernel kernel) =>
-            Gemm.Multiply(shape.A.Storage, shape.A.Offset, k, 1, shape.B.Storage, shape.B.Offset, n, 1, c, 0, m, k, n, workers, kernel);
+            Gemm.Multiply(shape.AValues, 0, k, 1, shape.BValues, 0, n, 1, shape.C, ldc: n, m, k, n, accumulate: false, workers, kernel);
 
         /// <summary>Rows [first, first + rows) of the product, on the calling thread.</summary>
         public void RunRows(int first, int rows, GemmKernel kernel) =>
-            Gemm.Multiply(shape.A.Storage, shape.A.Offset + first * k, k, 1, shape.B.Storage, shape.B.Offset, n, 1, c, first * n, rows, k, n, 1, kernel);
+            Gemm.Multiply(shape.AValues, first * k, k, 1, shape.BValues, 0, n, 1, shape.C.AsSpan(first * n), ldc: n, rows, k, n, accumulate: false, workers: 1, kernel);
     }
 }

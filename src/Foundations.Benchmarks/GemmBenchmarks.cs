@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 
 namespace Foundations.Benchmarks;
 
-/// <summary>MatMul.Into on each shape, on one thread and on all cores, and the allocating a.MatMul(b).</summary>
+/// <summary>The engine's Gemm.Multiply into a preallocated array on each shape, on one thread and on all cores, and the allocating a.MatMul(b).</summary>
 [MemoryDiagnoser]
 public class GemmBenchmarks
 {

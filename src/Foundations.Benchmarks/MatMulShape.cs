@@ -1,15 +1,23 @@
+using Foundations.Engine;
+
 namespace Foundations.Benchmarks;
 
-/// <summary>One matrix product C (m×n) = A (m×k) · B (k×n), with row-major operands ready to use.</summary>
+/// <summary>
+/// One matrix product C (m×n) = A (m×k) · B (k×n), with row-major operands ready to use: as
+/// tensors for the library's <c>a.MatMul(b)</c>, and as the same values in plain arrays for the
+/// engine's span call into a preallocated array.
+/// </summary>
 public sealed class MatMulShape
 {
     public MatMulShape(int m, int k, int n)
     {
         (M, K, N) = (m, k, n);
         var random = new Random(m * 31 + k * 17 + n);
-        A = Tensor.FromArray(Fill(random, m * k), m, k);
-        B = Tensor.FromArray(Fill(random, k * n), k, n);
-        C = Tensor.Zeros(m, n);
+        AValues = Fill(random, m * k);
+        BValues = Fill(random, k * n);
+        A = Tensor.FromArray(AValues, m, k);
+        B = Tensor.FromArray(BValues, k, n);
+        C = new float[m * n];
     }
 
     public int M { get; }
@@ -18,14 +26,21 @@ public sealed class MatMulShape
     public Tensor A { get; }
     public Tensor B { get; }
 
-    /// <summary>The preallocated destination of <see cref="Into"/>.</summary>
-    public Tensor C { get; }
+    /// <summary>A's values, row-major: element (i, p) at i·k + p.</summary>
+    public float[] AValues { get; }
+
+    /// <summary>B's values, row-major: element (p, j) at p·n + j.</summary>
+    public float[] BValues { get; }
+
+    /// <summary>The preallocated destination of <see cref="Into"/>, row-major.</summary>
+    public float[] C { get; }
 
     /// <summary>Two flops (a multiply and an add) per term of each of the m·n dot products.</summary>
     public double Flops => 2.0 * M * K * N;
 
-    /// <summary>The product on one thread or on all cores, overwriting C.</summary>
-    public void Into(bool parallel) => MatMul.Into(A, B, C, parallel);
+    /// <summary>The engine's product on one thread or on all cores, overwriting the preallocated C.</summary>
+    public void Into(bool parallel) =>
+        Gemm.Multiply(AValues, 0, K, 1, BValues, 0, N, 1, C, ldc: N, M, K, N, parallel: parallel);
 
     /// <summary>The product as a new tensor, as <c>a @ b</c> returns one.</summary>
     public Tensor Allocating() => A.MatMul(B);

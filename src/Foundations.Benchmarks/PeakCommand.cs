@@ -1,3 +1,5 @@
+using Foundations.Engine;
+
 namespace Foundations.Benchmarks;
 
 /// <summary><c>-- peak</c>: the measured FMA ceiling for each vector width this process can use, on one thread and on all.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Foundations.Engine;
 
 namespace Foundations.Benchmarks;
 
@@ -9,8 +10,8 @@ namespace Foundations.Benchmarks;
 /// <c>-- scale [--rounds N] [--out DIR] [--sizes 64,128]</c> (or <c>-- scale --chart scale.json</c> to
 /// redraw the chart from saved figures): square products n×n·n×n for n = 64 … 4096, ours and
 /// OpenBLAS's (NumPy's <c>a @ b</c>), each on one thread and on every core. Ours on one thread is
-/// the library's single-thread path (<c>MatMul.BlockedSingleThread</c>, <c>MatMul.Into(…, parallel: false)</c>);
-/// on every core it is <c>a.MatMul(b)</c> and <c>MatMul.Into</c>, which stay on one thread below
+/// the library's single-thread path (<c>MatMul.BlockedSingleThread</c>, <c>Gemm.Multiply(…, parallel: false)</c> on arrays);
+/// on every core it is <c>a.MatMul(b)</c> and <c>Gemm.Multiply</c>, which stay on one thread below
 /// Gemm's parallel threshold, as a user's call would. OpenBLAS runs in one Python process per thread
 /// count, with OPENBLAS_NUM_THREADS set. Prints GFLOPS as % of the measured FMA peak and writes
 /// scale.json (the figures, with when, where and how) and scale.svg (GFLOPS against n) to DIR.
@@ -25,10 +26,10 @@ public static class Scale
     private static readonly Series[] AllSeries =
     [
         new("ours_matmul_1t", "ours, MatMul.BlockedSingleThread(a, b)", 1, true),
-        new("ours_into_1t", "ours, MatMul.Into(a, b, c, parallel: false)", 1, true),
+        new("ours_into_1t", "ours, Gemm.Multiply into a preallocated array, parallel: false", 1, true),
         new("numpy_1t", "OpenBLAS (NumPy a @ b)", 1, false),
         new("ours_matmul_all", "ours, a.MatMul(b)", 0, true),
-        new("ours_into_all", "ours, MatMul.Into(a, b, c)", 0, true),
+        new("ours_into_all", "ours, Gemm.Multiply into a preallocated array", 0, true),
         new("numpy_all", "OpenBLAS (NumPy a @ b)", 0, false),
     ];
 
@@ -249,7 +250,7 @@ public static class Scale
 
     /// <summary>
     /// GFLOPS against n (log₂ axis), drawn from a scale.json: the allocating calls on both sides (the
-    /// like-for-like comparison), ours preallocated (MatMul.Into) in a lighter colour, and the
+    /// like-for-like comparison), ours preallocated (the engine's Gemm.Multiply on arrays) in a lighter colour, and the
     /// measured peaks for our kernel's vector width on 1 thread and on every core.
     /// </summary>
     public static string Chart(JsonNode json)

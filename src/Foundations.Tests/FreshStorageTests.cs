@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Foundations.Engine;
 
 namespace Foundations.Tests;
 
@@ -7,7 +8,8 @@ namespace Foundations.Tests;
 /// Every test in this assembly runs with new tensors that start past element 0 of their storage,
 /// after a gap of NaN (<see cref="FreshStorage.TestLeadingGap"/>), so code that reads a fresh tensor
 /// from element 0 instead of its offset fails the test that reaches it. Large tensors start on a
-/// 2 MB boundary instead, as they do outside the tests.
+/// 2 MB boundary instead, as they do outside the tests. (How the engine places large storage is
+/// tested in Foundations.Engine.Tests, LargePagesTests.)
 /// </summary>
 internal static class FreshStorageSetup
 {
@@ -29,38 +31,15 @@ public sealed class FreshStorageTests
         Assert.All(t.ToArray(), x => Assert.Equal(0f, x));
     }
 
-    [Theory]
-    [InlineData(1 << 20)]
-    [InlineData((1 << 20) + 1)]
-    [InlineData((1 << 20) + 12_345)]
-    [InlineData(3 << 20)]
-    public void LargeStorage_StartsOnA2MBBoundary_ZeroedAndInsideItsArray(int count)
-    {
-        var (storage, offset) = FreshStorage.Allocate(count, zeroed: true, leadingGap: 0, hugePages: true);
-
-        Assert.Equal(0, AddressOf(storage, offset) % TwoMegabytes);
-        Assert.True(offset + count <= storage.Length, $"offset {offset} + count {count} passes the array's end ({storage.Length})");
-        Assert.True(storage.AsSpan(offset, count).IndexOfAnyExcept(0f) < 0, "a zeroed large storage holds a non-zero value");
-    }
-
-    [Fact]
-    public void LargeStorage_WithoutHugePages_IsAPlainArray()
-    {
-        var (storage, offset) = FreshStorage.Allocate(1 << 20, zeroed: true, leadingGap: 0, hugePages: false);
-
-        Assert.Equal(0, offset);
-        Assert.Equal(1 << 20, storage.Length);
-    }
-
     [Fact]
     public void LargeTensor_WhereTheMachineOffersHugePages_IsOnAMappingThatMayUseThem()
     {
         var t = Tensor.Zeros(1024, 1024);
-        if (!FreshStorage.HugePagesAvailable)
+        if (!LargePages.Available)
         {
             Assert.False(File.Exists("/sys/kernel/mm/transparent_hugepage/enabled")
                 && !File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled").Contains("[never]"),
-                "this Linux machine offers transparent huge pages, but FreshStorage says it does not");
+                "this Linux machine offers transparent huge pages, but LargePages says it does not");
             return;
         }
         t.Fill(1f);
@@ -80,7 +59,7 @@ public sealed class FreshStorageTests
 
         var c = a.MatMul(b);
 
-        Assert.True(c.Count >= FreshStorage.HugePageMinimum, "the product is not large enough to test the huge-page path");
+        Assert.True(c.Count >= LargePages.MinimumCount, "the product is not large enough to test the huge-page path");
         double[] expected = new double[1024 * 1024];
         for (int i = 0; i < 1024; i++)
             for (int p = 0; p < 96; p++)

@@ -1,3 +1,4 @@
+using Foundations.Engine;
 using static Foundations.Tests.TestHelpers;
 
 namespace Foundations.Tests;

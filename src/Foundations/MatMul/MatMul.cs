@@ -1,3 +1,6 @@
+using System.Numerics;
+using Foundations.Engine;
+
 namespace Foundations;
 
 /// <summary>
@@ -5,6 +8,13 @@ namespace Foundations;
 /// (m, k) and a (k, n) tensor and returns a new (m, n) tensor, and all are tested against the same
 /// reference. <see cref="Tensor.MatMul(Tensor)"/> uses <see cref="Blocked"/>.
 /// </summary>
+/// <remarks>
+/// The last rung, <see cref="Blocked"/>, hands the product to the engine (src/Foundations.Engine,
+/// <see cref="Gemm"/>): packed, register- and cache-blocked micro-kernels on a team of threads. It
+/// is called in one place, <see cref="IntoChecked"/>, the way MathNet calls its linear-algebra
+/// provider: the tensor is taken apart into storage, offset and strides, and the engine sees only
+/// spans and integers.
+/// </remarks>
 public static class MatMul
 {
     /// <summary>Three nested loops, one element at a time: c[i,j] += a[i,k] * b[k,j].</summary>
@@ -45,9 +55,50 @@ public static class MatMul
     {
         var (m, k, n) = CheckShapes(a, b, "MatMul.Simd");
         var c = Tensor.Zeros(m, n);
-        Gemm.MultiplySimd(a.Storage, a.Offset, a.strides[0], a.strides[1],
+        SimdInto(a.Storage, a.Offset, a.strides[0], a.strides[1],
             b.Storage, b.Offset, b.strides[0], b.strides[1], c.Storage, c.Offset, m, k, n);
         return c;
+    }
+
+    /// <summary>
+    /// The loop behind <see cref="Simd"/>: c[cOffset + i*n + j] = Σ_p a[i, p] · b[p, j], where
+    /// a[i, p] = a[aOffset + i*aRowStride + p*aColStride] and b likewise. Row i of C accumulates
+    /// a[i,p] times row p of B, one Vector&lt;float&gt; at a time. No blocking, no packing beyond
+    /// making B's rows contiguous.
+    /// </summary>
+    internal static void SimdInto(
+        float[] a, int aOffset, int aRowStride, int aColStride,
+        float[] b, int bOffset, int bRowStride, int bColStride,
+        float[] c, int cOffset, int m, int k, int n)
+    {
+        // An empty product has nothing to write, and an empty b may have no row p to take a span of.
+        if (m == 0 || n == 0) return;
+        if (bColStride != 1)
+        {
+            var dense = new float[k * n];
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < n; j++)
+                    dense[p * n + j] = b[bOffset + p * bRowStride + j * bColStride];
+            (b, bOffset, bRowStride, bColStride) = (dense, 0, n, 1);
+        }
+
+        int width = Vector<float>.Count;
+        for (int i = 0; i < m; i++)
+        {
+            var cRow = c.AsSpan(cOffset + i * n, n);
+            cRow.Clear();
+            for (int p = 0; p < k; p++)
+            {
+                float aip = a[aOffset + i * aRowStride + p * aColStride];
+                var bRow = b.AsSpan(bOffset + p * bRowStride, n);
+                var aVector = new Vector<float>(aip);
+                int j = 0;
+                for (; j <= n - width; j += width)
+                    (new Vector<float>(cRow[j..]) + aVector * new Vector<float>(bRow[j..])).CopyTo(cRow[j..]);
+                for (; j < n; j++)
+                    cRow[j] += aip * bRow[j];
+            }
+        }
     }
 
     /// <summary>Packed, register-blocked and cache-blocked, on every core: the library's default.</summary>
@@ -58,14 +109,17 @@ public static class MatMul
     /// the width of the vectors it works on (0 bits for the portable loop): "AVX-512 14×32" where
     /// 512-bit vectors are available and the result fills its tiles well enough, else "AVX2 6×16".
     /// A GFLOPS figure means most next to the measured peak (<see cref="Peak"/>) for that width.
+    /// The engine makes the choice (<see cref="Gemm.Choose"/>); this only names it.
     /// </summary>
     public static (string Kernel, int VectorBits) BlockedKernel(int m, int n)
     {
         if (m < 0 || n < 0) throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : nameof(n), $"MatMul.BlockedKernel: sizes must not be negative, got m = {m}, n = {n}.");
-        return Gemm.Choose(m, n) switch
+        var kernel = Gemm.Choose(m, n);
+        var (rows, columns) = Gemm.Tile(kernel);
+        return kernel switch
         {
-            GemmKernel.Avx512 => ($"AVX-512 {Gemm.Avx512Kernel.Rows}×{Gemm.Avx512Kernel.Columns}", 512),
-            GemmKernel.Avx2 => ($"AVX2 {Gemm.Avx2Kernel.Rows}×{Gemm.Avx2Kernel.Columns}", 256),
+            GemmKernel.Avx512 => ($"AVX-512 {rows}×{columns}", 512),
+            GemmKernel.Avx2 => ($"AVX2 {rows}×{columns}", 256),
             _ => ("portable", 0),
         };
     }
@@ -108,9 +162,11 @@ public static class MatMul
         if (ReferenceEquals(destination.Storage, a.Storage) || ReferenceEquals(destination.Storage, b.Storage))
             throw new ArgumentException($"{operation}: the destination shares storage with an operand; the product would overwrite its own input.");
         destination.PrepareWrite(operation);
+        // The one call into the engine: element (i, p) of a is a.Storage[a.Offset + i·strides[0] + p·strides[1]],
+        // b likewise, and the destination's rows are n apart from its offset on.
         Gemm.Multiply(a.Storage, a.Offset, a.strides[0], a.strides[1],
             b.Storage, b.Offset, b.strides[0], b.strides[1],
-            destination.Storage, destination.Offset, m, k, n, parallel, accumulate);
+            destination.Storage.AsSpan(destination.Offset, m * n), ldc: n, m, k, n, accumulate, parallel);
     }
 
     /// <summary>Checks both operands are matrices whose inner dimensions agree; returns (m, k, n).</summary>

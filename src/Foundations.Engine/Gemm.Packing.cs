@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Foundations;
+namespace Foundations.Engine;
 
 // Packing: copying slivers of A and B into the contiguous, kernel-ordered buffers each thread keeps.
-internal static unsafe partial class Gemm
+public static unsafe partial class Gemm
 {
     [ThreadStatic] static float[]? packedA;
     [ThreadStatic] static float[]? packedB;

@@ -3,10 +3,10 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Foundations;
+namespace Foundations.Engine;
 
 /// <summary>Which micro-kernel computes the tiles of C.</summary>
-internal enum GemmKernel { Avx512, Avx2, Portable }
+public enum GemmKernel { Avx512, Avx2, Portable }
 
 /// <summary>
 /// A micro-kernel and the sizes it was tuned with: cTile[Rows×Columns] (+)= aSliver[kc][Rows] · bSliver[kc][Columns],
@@ -26,7 +26,7 @@ internal unsafe interface IMicroKernel
 }
 
 // The 256-bit and portable micro-kernels; the 512-bit one is in Gemm.Avx512.cs.
-internal static unsafe partial class Gemm
+public static unsafe partial class Gemm
 {
     /// <summary>
     /// 6×16 on AVX2 + FMA: the twelve accumulators c[i][0..8] and c[i][8..16] for the six rows i

@@ -1,26 +1,28 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Foundations.Engine;
 
 namespace Foundations.Tests;
 
 /// <summary>
 /// The test assembly's entry point. The test runner loads this assembly as a library and never
-/// calls it; <c>dotnet Foundations.Tests.dll kernel-check</c> runs <see cref="KernelCheck"/>, which is
-/// how <see cref="GemmKernelProcessTests"/> checks the matmul in processes started with some
+/// calls it; <c>dotnet Foundations.Tests.dll kernel-check</c> runs <see cref="MatMulKernelCheck"/>, which is
+/// how <see cref="MatMulKernelProcessTests"/> checks the tensor matmul in processes started with some
 /// instruction sets switched off.
 /// </summary>
 internal static class TestAssemblyProgram
 {
-    public static int Main(string[] args) => args is ["kernel-check"] ? KernelCheck.Run(Console.Out) : 0;
+    public static int Main(string[] args) => args is ["kernel-check"] ? MatMulKernelCheck.Run(Console.Out) : 0;
 }
 
 /// <summary>
 /// Every allocating and preallocated MatMul entry point, with whatever micro-kernel this process
 /// picks, against a double-precision triple loop. Operands are multiples of 1/64 in [-2, 2], so for
 /// k ≤ 1000 every partial sum is exact in float32 and results must match the reference exactly,
-/// whatever the summation order.
+/// whatever the summation order. The engine's own span-level check (Foundations.Engine.Tests,
+/// KernelCheck) covers the GEMM itself; this one covers the tensor entry points that call it.
 /// </summary>
-internal static class KernelCheck
+internal static class MatMulKernelCheck
 {
     // (m, k, n): a tile, odd sizes, 1×n and n×1, large enough to run in parallel, k = 0, n = 0, m = 0.
     private static readonly (int M, int K, int N)[] Shapes =

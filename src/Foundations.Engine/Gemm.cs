@@ -1,14 +1,13 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Foundations;
+namespace Foundations.Engine;
 
 /// <summary>
-/// The library's fast float32 matrix multiply, C = A·B, with A (m×k) and B (k×n) given as strided
-/// views and C a dense row-major m×n destination that is overwritten (or added to: C += A·B).
+/// Fast float32 matrix multiply over spans: C = A·B or C += A·B, with A (m×k) and B (k×n) read
+/// through any pair of strides and C written as m rows of n elements, row i starting at i·ldc.
 /// </summary>
 /// <remarks>
 /// The layout follows the BLIS/GotoBLAS recipe. An MR×NR block of C lives in vector registers while
@@ -22,23 +21,25 @@ namespace Foundations;
 /// Gemm.Avx512.cs) carries its own tile and block sizes; the loops here are generic over it, so
 /// the JIT compiles one specialised copy per kernel with those sizes as constants.
 /// </remarks>
-internal static unsafe partial class Gemm
+public static unsafe partial class Gemm
 {
     // Floats of packed B per panel (16 MiB): every slice of a panel is packed before any thread
     // starts computing, so products deeper than 1024 get narrower panels.
     const int PackedBBudget = 1 << 22;
 
-    // A product runs on the calling thread unless one thread would spend at least this much work
-    // on it (EstimatedWork's units; ~4 µs on the machine it was measured on). Measured with
-    // `dotnet run -c Release --project src/Foundations.Benchmarks -- crossover`: on a quiet machine
-    // the split won from about 255,000 (48³), but with other processes busy on the second core it
-    // lost for most products below about 450,000 (64³ is 420,864), and for a few above. Below the
-    // threshold a quiet machine gives up at most about a microsecond.
-    internal const long ParallelThreshold = 450_000;
+    /// <summary>
+    /// A product runs on the calling thread unless one thread would spend at least this much work
+    /// on it (<see cref="EstimatedWork"/>'s units). Below it, handing chunks to the helpers and
+    /// waiting for the last one costs more than the split saves, the more so when other processes
+    /// keep the other cores busy. The crossover benchmark
+    /// (<c>dotnet run -c Release --project src/Foundations.Benchmarks -- crossover</c>) measures
+    /// where the split starts to win; this sits where it wins on a busy machine too.
+    /// </summary>
+    public const long ParallelThreshold = 450_000;
 
     // What copying one float costs, in multiply-adds of 512-bit lanes (one FMA instruction is 16):
     // packing a float of A or B about half an instruction, storing a float of C about one.
-    // Fitted to crossover's single-thread times, which they match within about ±25%.
+    // Fitted to the crossover benchmark's single-thread times.
     const int PackCost = 8, StoreCost = 16;
     const int ChunksPerWorker = 2;
 
@@ -48,7 +49,7 @@ internal static unsafe partial class Gemm
     const long PrivatePackFloats = 1L << 16;
 
     /// <summary>The micro-kernel this process uses: the widest its CPU and runtime settings allow.</summary>
-    internal static GemmKernel Best { get; } =
+    public static GemmKernel Best { get; } =
         IsSupported(GemmKernel.Avx512) ? GemmKernel.Avx512
         : IsSupported(GemmKernel.Avx2) ? GemmKernel.Avx2
         : GemmKernel.Portable;
@@ -57,7 +58,7 @@ internal static unsafe partial class Gemm
     /// Whether <paramref name="kernel"/> can run here. AVX-512 also needs Vector512 to be preferred,
     /// so DOTNET_PreferredVectorBitWidth=256 (or DOTNET_EnableAVX512=0) selects the AVX2 kernel.
     /// </summary>
-    internal static bool IsSupported(GemmKernel kernel) => kernel switch
+    public static bool IsSupported(GemmKernel kernel) => kernel switch
     {
         GemmKernel.Avx512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
         GemmKernel.Avx2 => Fma.IsSupported && Avx2.IsSupported,
@@ -65,51 +66,39 @@ internal static unsafe partial class Gemm
     };
 
     /// <summary>Bits per vector register the kernel computes with (the portable one: Vector&lt;float&gt;).</summary>
-    internal static int VectorBits(GemmKernel kernel) => kernel switch
+    public static int VectorBits(GemmKernel kernel) => kernel switch
     {
         GemmKernel.Avx512 => 512,
         GemmKernel.Avx2 => 256,
         _ => Vector<float>.Count * 32,
     };
 
-    /// <summary>
-    /// c[cOffset + i*n + j] = Σ_p a[aOffset + i*aRowStride + p*aColStride] · b[bOffset + p*bRowStride + j*bColStride].
-    /// Strides are in elements and may be anything a view produces: 1, transposed, negative, or 0 for
-    /// a broadcast dimension. Shapes are the caller's job (the public MatMul API checks them).
-    /// Small products run on the calling thread; with <paramref name="parallel"/>, larger ones use every core.
-    /// </summary>
-    internal static void Multiply(
-        float[] a, int aOffset, int aRowStride, int aColStride,
-        float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n, bool parallel, bool accumulate = false) =>
-        Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
-            c, cOffset, m, k, n, parallel, Choose(m, n), accumulate);
+    /// <summary>Rows and columns of the tile of C that <paramref name="kernel"/> computes at a time.</summary>
+    public static (int Rows, int Columns) Tile(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Avx512 => (Avx512Kernel.Rows, Avx512Kernel.Columns),
+        GemmKernel.Avx2 => (Avx2Kernel.Rows, Avx2Kernel.Columns),
+        _ => (PortableKernel.Rows, PortableKernel.Columns),
+    };
 
     /// <summary>
-    /// The best kernel, except that a 14×32 tile is mostly padding on a small C (a 5×10 result
-    /// fills 11% of one): the 6×16 kernel is chosen when the share of its tiles that C fills is
-    /// more than twice the 512-bit kernel's, since the latter does twice the work per instruction.
+    /// The kernel <see cref="Multiply(ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, int, int, int, Span{float}, int, int, int, int, bool, bool)"/>
+    /// uses for an m×n result: the best one, except that a 14×32 tile is mostly padding on a small C
+    /// (a 5×10 result fills 11% of one). The 6×16 kernel is chosen when the share of its tiles that
+    /// C fills is more than twice the 512-bit kernel's, since the latter does twice the work per instruction.
     /// </summary>
-    internal static GemmKernel Choose(int m, int n)
+    public static GemmKernel Choose(int m, int n)
     {
-        if (Best != GemmKernel.Avx512 || m == 0 || n == 0) return Best;
+        if (Best != GemmKernel.Avx512 || m <= 0 || n <= 0) return Best;
         return 2 * Filled<Avx512Kernel>(m, n) >= Filled<Avx2Kernel>(m, n) ? GemmKernel.Avx512 : GemmKernel.Avx2;
     }
 
     static double Filled<TKernel>(int m, int n) where TKernel : struct, IMicroKernel =>
         (double)m * n / ((m + TKernel.Rows - 1) / TKernel.Rows * TKernel.Rows) / ((n + TKernel.Columns - 1) / TKernel.Columns * TKernel.Columns);
 
-    /// <summary>As above, with the micro-kernel chosen by the caller, so tests can run every one.</summary>
-    internal static void Multiply(
-        float[] a, int aOffset, int aRowStride, int aColStride,
-        float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n, bool parallel, GemmKernel kernel, bool accumulate = false) =>
-        Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
-            c, cOffset, m, k, n, Workers(parallel, m, k, n, kernel), kernel, accumulate);
-
     /// <summary>Threads a product runs on: the whole team when it may and is big enough to gain, else one.</summary>
-    internal static int Workers(bool parallel, int m, int k, int n, GemmKernel kernel) =>
-        parallel && EstimatedWork(m, k, n, kernel) >= ParallelThreshold ? Team.Size : 1;
+    public static int Workers(bool parallel, int m, int k, int n, GemmKernel kernel) =>
+        parallel && EstimatedWork(m, k, n, kernel) >= ParallelThreshold ? GemmTeam.Size : 1;
 
     /// <summary>
     /// What one thread spends on the product, in multiply-adds of 512-bit lanes: the arithmetic of
@@ -118,7 +107,7 @@ internal static unsafe partial class Gemm
     /// copies matters for thin products: 1×784×50 has 39,200 multiply-adds but, in 6-row tiles of
     /// which it fills one row, costs as much as a 100×100×100 product's 1,000,000.
     /// </summary>
-    internal static long EstimatedWork(int m, int k, int n, GemmKernel kernel)
+    public static long EstimatedWork(int m, int k, int n, GemmKernel kernel)
     {
         var (rows, columns) = Tile(kernel);
         long paddedM = (m + rows - 1) / rows * rows, paddedN = (n + columns - 1) / columns * columns;
@@ -126,41 +115,66 @@ internal static unsafe partial class Gemm
         return arithmetic + PackCost * (paddedM + paddedN) * k + StoreCost * (long)m * n;
     }
 
-    /// <summary>Rows and columns of the tile of C that <paramref name="kernel"/> computes at a time.</summary>
-    internal static (int Rows, int Columns) Tile(GemmKernel kernel) => kernel switch
+    /// <summary>
+    /// c[i·ldc + j] = Σ_p a[aOffset + i·aRowStride + p·aColStride] · b[bOffset + p·bRowStride + j·bColStride]
+    /// for i &lt; m, j &lt; n (with <paramref name="accumulate"/>, c[i·ldc + j] += the same sum).
+    /// </summary>
+    /// <remarks>
+    /// Strides are in elements and may be anything a strided view produces: 1, a transpose's row
+    /// length, negative, or 0 for a broadcast dimension; the offsets say where element (0, 0) sits,
+    /// so a negative stride can walk back from there. Every element addressed must lie inside its
+    /// span, and C must not overlap A or B. The elements of C between row ends and the next row
+    /// (j ≥ n when ldc &gt; n) are never touched. When k = 0 the product is all zeros, so C is
+    /// cleared (or left alone when accumulating). Small products run on the calling thread; with
+    /// <paramref name="parallel"/>, larger ones (<see cref="Workers"/>) use every core.
+    /// </remarks>
+    public static void Multiply(
+        ReadOnlySpan<float> a, int aOffset, int aRowStride, int aColStride,
+        ReadOnlySpan<float> b, int bOffset, int bRowStride, int bColStride,
+        Span<float> c, int ldc, int m, int k, int n, bool accumulate = false, bool parallel = true)
     {
-        GemmKernel.Avx512 => (Avx512Kernel.Rows, Avx512Kernel.Columns),
-        GemmKernel.Avx2 => (Avx2Kernel.Rows, Avx2Kernel.Columns),
-        _ => (PortableKernel.Rows, PortableKernel.Columns),
-    };
+        var kernel = Choose(m, n);
+        Multiply(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride,
+            c, ldc, m, k, n, accumulate, m < 0 || k < 0 || n < 0 ? 1 : Workers(parallel, m, k, n, kernel), kernel);
+    }
 
     /// <summary>
-    /// As above, split for <paramref name="workers"/> threads whatever its size, so tests and the
-    /// crossover benchmark can run either path on any shape.
+    /// As above, on <paramref name="workers"/> threads (split however small the product) with the
+    /// micro-kernel given, so tests can run every kernel on either path and benchmarks can time them.
     /// </summary>
-    internal static void Multiply(
-        float[] a, int aOffset, int aRowStride, int aColStride,
-        float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n, int workers, GemmKernel kernel, bool accumulate = false)
+    public static void Multiply(
+        ReadOnlySpan<float> a, int aOffset, int aRowStride, int aColStride,
+        ReadOnlySpan<float> b, int bOffset, int bRowStride, int bColStride,
+        Span<float> c, int ldc, int m, int k, int n, bool accumulate, int workers, GemmKernel kernel)
     {
-        Debug.Assert(workers >= 1);
-        Debug.Assert(m >= 0 && k >= 0 && n >= 0);
-        Debug.Assert(cOffset >= 0 && cOffset + (long)m * n <= c.Length);
-        Debug.Assert(m == 0 || k == 0 || InBounds(a.Length, aOffset, m, aRowStride, k, aColStride));
-        Debug.Assert(k == 0 || n == 0 || InBounds(b.Length, bOffset, k, bRowStride, n, bColStride));
+        if (m < 0 || k < 0 || n < 0)
+            throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : k < 0 ? nameof(k) : nameof(n), $"Gemm.Multiply: sizes must not be negative, got m = {m}, k = {k}, n = {n}.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         if (!IsSupported(kernel))
-            throw new PlatformNotSupportedException($"Gemm: the {kernel} micro-kernel cannot run in this process.");
+            throw new PlatformNotSupportedException($"Gemm.Multiply: the {kernel} micro-kernel cannot run in this process.");
         if (m == 0 || n == 0) return;
+        if (ldc < n)
+            throw new ArgumentOutOfRangeException(nameof(ldc), $"Gemm.Multiply: rows of C must not overlap: ldc = {ldc} is less than n = {n}.");
+        if ((long)(m - 1) * ldc + n > c.Length)
+            throw new ArgumentException($"Gemm.Multiply: C has {c.Length} elements, too few for {m} rows of {n} with ldc = {ldc}.", nameof(c));
+        if (k > 0 && !InBounds(a.Length, aOffset, m, aRowStride, k, aColStride))
+            throw new ArgumentException($"Gemm.Multiply: the ({m}×{k}) view of A at offset {aOffset}, strides ({aRowStride}, {aColStride}), reaches outside its {a.Length} elements.", nameof(a));
+        if (k > 0 && !InBounds(b.Length, bOffset, k, bRowStride, n, bColStride))
+            throw new ArgumentException($"Gemm.Multiply: the ({k}×{n}) view of B at offset {bOffset}, strides ({bRowStride}, {bColStride}), reaches outside its {b.Length} elements.", nameof(b));
+        var cUsed = c[..((m - 1) * ldc + n)];
+        if (k > 0 && (cUsed.Overlaps(a) || cUsed.Overlaps(b)))
+            throw new ArgumentException("Gemm.Multiply: C overlaps an operand; the product would overwrite its own input.", nameof(c));
         if (k == 0)
         {
-            if (!accumulate) c.AsSpan(cOffset, m * n).Clear();
+            if (!accumulate)
+                for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
             return;
         }
 
         fixed (float* pa = a, pb = b, pc = c)
         {
             var operands = new Operands(pa + aOffset, aRowStride, aColStride, pb + bOffset, bRowStride, bColStride,
-                pc + cOffset, m, k, n, accumulate);
+                pc, ldc, m, k, n, accumulate);
             switch (kernel)
             {
                 case GemmKernel.Avx512: new Problem<Avx512Kernel>(operands).Run(workers); break;
@@ -178,52 +192,13 @@ internal static unsafe partial class Gemm
         return first >= 0 && last < length;
     }
 
-    /// <summary>
-    /// The chapter's "SIMD" rung: the i-k-j loop, where row i of C accumulates a[i,p] times row p
-    /// of B, one Vector&lt;float&gt; at a time. No blocking, no packing beyond making B's rows contiguous.
-    /// </summary>
-    internal static void MultiplySimd(
-        float[] a, int aOffset, int aRowStride, int aColStride,
-        float[] b, int bOffset, int bRowStride, int bColStride,
-        float[] c, int cOffset, int m, int k, int n)
-    {
-        Debug.Assert(cOffset >= 0 && cOffset + (long)m * n <= c.Length);
-        // An empty product has nothing to write, and an empty b may have no row p to take a span of.
-        if (m == 0 || n == 0) return;
-        if (bColStride != 1)
-        {
-            var dense = new float[k * n];
-            for (int p = 0; p < k; p++)
-                for (int j = 0; j < n; j++)
-                    dense[p * n + j] = b[bOffset + p * bRowStride + j * bColStride];
-            (b, bOffset, bRowStride, bColStride) = (dense, 0, n, 1);
-        }
-
-        int width = Vector<float>.Count;
-        for (int i = 0; i < m; i++)
-        {
-            var cRow = c.AsSpan(cOffset + i * n, n);
-            cRow.Clear();
-            for (int p = 0; p < k; p++)
-            {
-                float aip = a[aOffset + i * aRowStride + p * aColStride];
-                var bRow = b.AsSpan(bOffset + p * bRowStride, n);
-                var aVector = new Vector<float>(aip);
-                int j = 0;
-                for (; j <= n - width; j += width)
-                    (new Vector<float>(cRow[j..]) + aVector * new Vector<float>(bRow[j..])).CopyTo(cRow[j..]);
-                for (; j < n; j++)
-                    cRow[j] += aip * bRow[j];
-            }
-        }
-    }
-
     /// <summary>One call's operands as raw pointers, so worker threads can share them.</summary>
     readonly struct Operands(
         float* a, nint aRowStride, nint aColStride, float* b, nint bRowStride, nint bColStride,
-        float* c, int m, int k, int n, bool accumulate)
+        float* c, nint ldc, int m, int k, int n, bool accumulate)
     {
         public readonly float* A = a, B = b, C = c;
+        public readonly nint Ldc = ldc;
         public readonly nint ARowStride = aRowStride, AColStride = aColStride, BRowStride = bRowStride, BColStride = bColStride;
         public readonly int M = m, K = k, N = n;
         // C += A·B instead of C = A·B: the first depth slice adds to C as the later ones do.
@@ -236,6 +211,7 @@ internal static unsafe partial class Gemm
         readonly float* a = operands.A, b = operands.B, c = operands.C;
         readonly nint aRowStride = operands.ARowStride, aColStride = operands.AColStride;
         readonly nint bRowStride = operands.BRowStride, bColStride = operands.BColStride;
+        readonly nint ldc = operands.Ldc;
         readonly int m = operands.M, k = operands.K, n = operands.N;
         readonly bool addToC = operands.Accumulate;
 
@@ -274,7 +250,7 @@ internal static unsafe partial class Gemm
 
         /// <summary>
         /// One panel on several threads, as a grid of rectangles of C, several per thread, so that a
-        /// thread the OS preempts delays the call by one rectangle, not by half of it (Team hands
+        /// thread the OS preempts delays the call by one rectangle, not by half of it (GemmTeam hands
         /// them out). Rows are split first; columns only when there are too few rows to go round.
         /// A small panel of B is packed by each thread for its own rectangles; a large one is packed
         /// in shares first and then read by every thread.
@@ -289,7 +265,7 @@ internal static unsafe partial class Gemm
             if (panelFloats <= PrivatePackFloats)
             {
                 long call = Interlocked.Increment(ref parallelPanels);
-                Team.Run(rowChunks * colChunks, chunk =>
+                GemmTeam.Run(rowChunks * colChunks, chunk =>
                 {
                     int r = chunk / colChunks, q = chunk % colChunks;
                     int q0 = q * colTiles / colChunks, q1 = (q + 1) * colTiles / colChunks;
@@ -308,9 +284,9 @@ internal static unsafe partial class Gemm
 
             float* packed = Rent(ref packedB, panelFloats);
             int packChunks = Math.Min(colTiles, target);
-            Team.Run(packChunks, chunk => self.PackB(
+            GemmTeam.Run(packChunks, chunk => self.PackB(
                 packed, depth, j0, cols, chunk * colTiles / packChunks, (chunk + 1) * colTiles / packChunks));
-            Team.Run(rowChunks * colChunks, chunk =>
+            GemmTeam.Run(rowChunks * colChunks, chunk =>
             {
                 int r = chunk / colChunks, q = chunk % colChunks;
                 self.Compute(packed, depth, j0, cols,
@@ -350,7 +326,7 @@ internal static unsafe partial class Gemm
                         for (int r = rb; r < re; r++)
                         {
                             int i = r * MR;
-                            TKernel.Multiply(kc, packed + (r - rb) * MR * kc, bSliver, c + (nint)i * n + j, n,
+                            TKernel.Multiply(kc, packed + (r - rb) * MR * kc, bSliver, c + i * ldc + j, ldc,
                                 Math.Min(MR, m - i), width, accumulate);
                         }
                     }

@@ -2,10 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Foundations;
+namespace Foundations.Engine;
 
 // The 512-bit micro-kernel, for CPUs with AVX-512 (thirty-two zmm registers).
-internal static unsafe partial class Gemm
+public static unsafe partial class Gemm
 {
     /// <summary>
     /// 14×32 on AVX-512: 28 accumulators (14 rows of 2 Vector512) plus 2 rows of B and one
@@ -13,12 +13,11 @@ internal static unsafe partial class Gemm
     /// </summary>
     /// <remarks>
     /// The blocks are deep rather than L1-sized: a 1024-deep sliver of B (128 KiB) and a block of
-    /// 8 slivers of A (448 KiB) share L2, and both are streamed from there. On Zen 5 (48 KiB L1,
-    /// 1 MiB L2), one thread, this measured 8-17% faster at 1024³ and 2048³ than 256 deep with 36
-    /// slivers (a B sliver in L1), and the same at 512³; 512 or 768 deep sat in between, and 6 to
-    /// 12 slivers of A made no difference. Every further depth slice reads and rewrites all of C
-    /// once more, and that costs more than streaming B from L2. Prefetching the next tile of C, or
-    /// the next sliver of B, or not prefetching C at all, made no measurable difference.
+    /// 8 slivers of A (448 KiB) share L2, and both are streamed from there. Every further depth
+    /// slice reads and rewrites all of C once more, so fewer, deeper slices save passes over C,
+    /// and on a 1 MiB L2 that saving is larger than the cost of reading B from L2 instead of L1.
+    /// The block sizes were chosen with the benchmarks in src/Foundations.Benchmarks, whose
+    /// results, not this comment, are the place for the timings.
     /// </remarks>
     internal readonly struct Avx512Kernel : IMicroKernel
     {

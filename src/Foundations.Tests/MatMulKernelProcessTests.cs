@@ -1,15 +1,16 @@
 using System.Diagnostics;
+using Foundations.Engine;
 
 namespace Foundations.Tests;
 
 /// <summary>
 /// The kernel a process picks depends on what the runtime lets it use, so these tests start the
-/// test assembly again (<see cref="KernelCheck"/>) with .NET's instruction-set switches, and check
+/// test assembly again (<see cref="MatMulKernelCheck"/>) with .NET's instruction-set switches, and check
 /// that it picks the expected kernel and still matches the reference. .NET 10 honours
 /// DOTNET_EnableAVX512 (not the older DOTNET_EnableAVX512F, which it ignores), DOTNET_EnableAVX2
 /// (which also turns off FMA and AVX-512), DOTNET_EnableHWIntrinsic and DOTNET_PreferredVectorBitWidth.
 /// </summary>
-public sealed class GemmKernelProcessTests
+public sealed class MatMulKernelProcessTests
 {
     private static string NarrowerThanAvx512 => Gemm.IsSupported(GemmKernel.Avx2) ? "Avx2" : "Portable";
 
@@ -40,7 +41,7 @@ public sealed class GemmKernelProcessTests
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            ArgumentList = { typeof(KernelCheck).Assembly.Location, "kernel-check" },
+            ArgumentList = { typeof(MatMulKernelCheck).Assembly.Location, "kernel-check" },
         };
         if (variable.Length > 0) start.Environment[variable] = value;
         using var process = Process.Start(start)!;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Foundations;
+namespace Foundations.Engine;
 
 /// <summary>
 /// The machine's measured float32 ceiling: how many fused multiply-adds per second the cores

@@ -1,7 +1,7 @@
-namespace Foundations.Tests;
+namespace Foundations.Engine.Tests;
 
 /// <summary>
-/// The team of threads parallel products run on (Gemm.Team.cs): every chunk runs exactly once
+/// The team of threads parallel products run on (GemmTeam.cs): every chunk runs exactly once
 /// whoever takes it, a second caller is never blocked by the first, helpers that went to sleep
 /// wake for the next job, and an exception in a chunk reaches the caller.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class GemmTeamTests
     public void Run_RunsEveryChunkExactlyOnce(int count)
     {
         var runs = new int[count];
-        Gemm.Team.Run(count, chunk => Interlocked.Increment(ref runs[chunk]));
+        GemmTeam.Run(count, chunk => Interlocked.Increment(ref runs[chunk]));
         Assert.All(runs, r => Assert.Equal(1, r));
     }
 
@@ -27,7 +27,7 @@ public sealed class GemmTeamTests
         {
             int count = 1 + job % 7;
             var runs = new int[count];
-            Gemm.Team.Run(count, chunk => Interlocked.Increment(ref runs[chunk]));
+            GemmTeam.Run(count, chunk => Interlocked.Increment(ref runs[chunk]));
             Assert.All(runs, r => Assert.Equal(1, r));
         }
     }
@@ -39,7 +39,7 @@ public sealed class GemmTeamTests
         {
             Thread.Sleep(20);   // far longer than a helper spins before it sleeps
             var runs = new int[8];
-            Gemm.Team.Run(runs.Length, chunk => { Thread.SpinWait(1000); Interlocked.Increment(ref runs[chunk]); });
+            GemmTeam.Run(runs.Length, chunk => { Thread.SpinWait(1000); Interlocked.Increment(ref runs[chunk]); });
             Assert.All(runs, r => Assert.Equal(1, r));
         }
     }
@@ -54,7 +54,7 @@ public sealed class GemmTeamTests
             for (int job = 0; job < Jobs; job++)
             {
                 var runs = new int[Count];
-                Gemm.Team.Run(Count, chunk => Interlocked.Increment(ref runs[chunk]));
+                GemmTeam.Run(Count, chunk => Interlocked.Increment(ref runs[chunk]));
                 if (runs.Any(r => r != 1)) Interlocked.Increment(ref failures);
             }
         })).ToList();
@@ -67,18 +67,18 @@ public sealed class GemmTeamTests
     public void Run_ChunkThrows_CallerGetsTheExceptionAndTheTeamKeepsWorking()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            Gemm.Team.Run(6, chunk => { if (chunk == 4) throw new InvalidOperationException("chunk 4"); }));
+            GemmTeam.Run(6, chunk => { if (chunk == 4) throw new InvalidOperationException("chunk 4"); }));
         Assert.Equal("chunk 4", error.Message);
 
         var runs = new int[6];
-        Gemm.Team.Run(runs.Length, chunk => Interlocked.Increment(ref runs[chunk]));
+        GemmTeam.Run(runs.Length, chunk => Interlocked.Increment(ref runs[chunk]));
         Assert.All(runs, r => Assert.Equal(1, r));
     }
 
     [Fact]
     public void Run_WithChunksEnough_UsesTheHelpers()
     {
-        if (Gemm.Team.Size < 2) return;   // a one-core machine has no helpers
+        if (GemmTeam.Size < 2) return;   // a one-core machine has no helpers
         // Each chunk waits until two threads have been inside at once (or gives up after a while):
         // a helper must join a job whose chunks take long enough for it to wake. A caller busy in
         // another test's product runs its chunks alone, so try a few times.
@@ -86,7 +86,7 @@ public sealed class GemmTeamTests
         for (int attempt = 0; attempt < 20 && !together; attempt++)
         {
             int inside = 0, most = 0;
-            Gemm.Team.Run(2, _ =>
+            GemmTeam.Run(2, _ =>
             {
                 int now = Interlocked.Increment(ref inside);
                 InterlockedMax(ref most, now);

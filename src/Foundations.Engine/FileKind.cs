@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace Foundations;
+namespace Foundations.Engine;
 
 /// <summary>
 /// What a path names: a regular file, a directory, a pipe, a device... Readers need this before
 /// opening, because opening a named pipe with no writer blocks forever, and .NET reports a pipe or
 /// a device as an ordinary file (File.Exists is true, Attributes is Normal).
 /// </summary>
-internal static partial class FileKind
+public static partial class FileKind
 {
     /// <summary>"regular file", "directory", "named pipe (FIFO)"..., or "missing".</summary>
     public static string Of(string path)
