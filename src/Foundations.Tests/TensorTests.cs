@@ -4,6 +4,22 @@ namespace Foundations.Tests;
 [Collection(SharedGeneratorCollection.Name)]
 public sealed class TensorTests
 {
+    [Theory]
+    [InlineData(0f, 0.3f, 0.1f, 3)]     // torch.arange(0, 0.3, 0.1): [0.0, 0.1, 0.2]
+    [InlineData(0f, 1f, 0.1f, 10)]
+    [InlineData(1f, 2.5f, 0.5f, 3)]
+    [InlineData(0f, 0.7f, 0.1f, 7)]
+    [InlineData(1f, 0f, -0.1f, 10)]
+    [InlineData(0f, 5f, 1f, 5)]
+    public void Arange_HasPyTorchsLength_ForDecimalSteps(float start, float end, float step, int length)
+    {
+        var t = Tensor.Arange(start, end, step);
+
+        Assert.Equal([length], t.Shape);
+        Assert.Equal(start, t.GetValue(0));
+        Assert.True(step > 0 ? t.GetValue(length - 1) < end : t.GetValue(length - 1) > end);
+    }
+
     [Fact]
     public void Zeros_Ones_Full_HaveTheShapeAndValue()
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Foundations;
 
 /// <summary>
@@ -177,12 +179,17 @@ public sealed partial class Tensor
     /// <summary>0, 1, ..., end-1, like <c>torch.arange(end)</c>.</summary>
     public static Tensor Arange(int end) => Arange(0, end, 1);
 
-    /// <summary>start, start+step, ... while below end (above, for a negative step).</summary>
+    /// <summary>
+    /// start, start+step, ... while below end (above, for a negative step). The length is
+    /// ceil((end - start) / step) computed on the decimal numbers the arguments were written as
+    /// (0.1f is taken as 0.1), as PyTorch computes it on Python's doubles: Arange(0, 0.3f, 0.1f) has
+    /// three elements, where float32 arithmetic, with 0.3f a little above 0.3, would give four.
+    /// </summary>
     public static Tensor Arange(float start, float end, float step = 1f)
     {
         if (step == 0 || !float.IsFinite(step) || !float.IsFinite(start) || !float.IsFinite(end))
             throw new ArgumentException($"Arange: start, end and step must be finite and step non-zero (got {start}, {end}, {step}).");
-        double length = Math.Ceiling(((double)end - start) / step);
+        double length = Math.Ceiling((AsWritten(end) - AsWritten(start)) / AsWritten(step));
         // As PyTorch: a step that walks away from end is a mistake, not an empty range.
         if (length < 0)
             throw new ArgumentException($"Arange: step {step} goes away from end (from {start} to {end}); the range would have a negative length.");
@@ -193,6 +200,9 @@ public sealed partial class Tensor
         for (int i = 0; i < n; i++) data[i] = start + i * step;
         return FromArray(data, n);
     }
+
+    // The double nearest to the shortest decimal that reads back as x: 0.1f gives 0.1, not 0.100000001490116.
+    private static double AsWritten(float x) => double.Parse(x.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     /// <summary>Standard normal samples from the shared generator (reset it with <see cref="ManualSeed"/>).</summary>
     public static Tensor Randn(params int[] shape) => Generator.Default.Normal(Shapes.Checked(shape, "Randn"));
