@@ -19,6 +19,7 @@ public static class ScriptReferences
     public static readonly IReadOnlyDictionary<string, Assembly> Loaded = new[]
     {
         typeof(Tensor).Assembly,
+        typeof(Course.Exercises.Exercise).Assembly,
         typeof(Notebook).Assembly,
         typeof(PlotlyChart).Assembly,
         typeof(MathNet.Numerics.Control).Assembly,
