@@ -26,7 +26,7 @@ public sealed class TestNotebook : IDisposable
 
     /// <summary>A #r line for each course assembly, as the set-up cell has them.</summary>
     public static string LibraryReferences() =>
-        $"#r \"{Dll(typeof(Foundations.Tensor))}\"\n#r \"{Dll(typeof(Foundations.Interactive.Charts))}\"\n#r \"{Dll(typeof(XPlot.Plotly.PlotlyChart))}\"";
+        $"#r \"{Dll(typeof(Foundations.Tensor))}\"\n#r \"{Dll(typeof(Course.Exercises.Exercise))}\"\n#r \"{Dll(typeof(Foundations.Interactive.Charts))}\"\n#r \"{Dll(typeof(XPlot.Plotly.PlotlyChart))}\"";
 
     /// <summary>Writes a file next to the notebook, such as a .dib for #!import.</summary>
     public void WriteFile(string name, string text) => File.WriteAllText(System.IO.Path.Combine(Directory, name), text);

@@ -20,6 +20,7 @@ public static class ScriptReferences
     {
         typeof(Tensor).Assembly,
         typeof(Foundations.Engine.Gemm).Assembly,
+        typeof(Course.Exercises.Exercise).Assembly,
         typeof(Notebook).Assembly,
         typeof(PlotlyChart).Assembly,
         typeof(MathNet.Numerics.Control).Assembly,

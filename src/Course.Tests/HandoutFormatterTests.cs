@@ -11,9 +11,11 @@ public sealed class HandoutFormatterTests
     [Fact]
     public void PlotlyScript_VersionIsExactAndIsWhatNpmInstalled()
     {
-        // The version has one home, .ci/npm/package.json (embedded at build time); the lock file and the
-        // installed copy must be that version, or the handouts embed another one than the CDN fallback names.
+        // PlotlyScript.Version names the version in the library; .ci/npm/package.json pins it for npm, and the lock
+        // file and the installed copy must be that version, or the handouts embed another one than the CDN fallback names.
         Assert.Matches(@"^\d+\.\d+\.\d+$", PlotlyScript.Version);
+        using var package = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, ".ci", "npm", "package.json")));
+        Assert.Equal(PlotlyScript.Version, package.RootElement.GetProperty("dependencies").GetProperty("plotly.js-dist-min").GetString());
         using var lockFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, ".ci", "npm", "package-lock.json")));
         Assert.Equal(PlotlyScript.Version,
             lockFile.RootElement.GetProperty("packages").GetProperty("node_modules/plotly.js-dist-min").GetProperty("version").GetString());

@@ -1,5 +1,5 @@
 using System.Net;
-using Foundations.Exercises;
+using Course.Exercises;
 
 namespace Foundations.Interactive;
 

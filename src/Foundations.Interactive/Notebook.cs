@@ -1,5 +1,5 @@
 using Microsoft.DotNet.Interactive.Formatting;
-using Foundations.Exercises;
+using Course.Exercises;
 using XPlot.Plotly;
 
 namespace Foundations.Interactive;

@@ -7,8 +7,11 @@ namespace Foundations.Interactive;
 /// </summary>
 public static class PlotlyScript
 {
-    /// <summary>The version pinned in <c>.ci/npm/package.json</c>, which the build embeds in this assembly.</summary>
-    public static string Version { get; } = PinnedVersion();
+    /// <summary>
+    /// The plotly.js version the charts and handouts use. <c>.ci/setup</c> installs it with npm from
+    /// <c>.ci/npm/package.json</c>, which must name the same version (src/Course.Tests checks that it does).
+    /// </summary>
+    public const string Version = "2.35.3";
 
     /// <summary>Names a plotly.min.js to use instead of the one under <c>.ci/npm</c>.</summary>
     public const string PathVariable = "FOUNDATIONS_PLOTLY_JS";
@@ -46,14 +49,5 @@ public static class PlotlyScript
             }
         }
         return null;
-    }
-
-    private static string PinnedVersion()
-    {
-        using var stream = typeof(PlotlyScript).Assembly.GetManifestResourceStream("plotly-package.json")
-            ?? throw new InvalidOperationException("PlotlyScript: the build did not embed .ci/npm/package.json");
-        using var package = System.Text.Json.JsonDocument.Parse(stream);
-        return package.RootElement.GetProperty("dependencies").GetProperty("plotly.js-dist-min").GetString()
-            ?? throw new InvalidOperationException("PlotlyScript: .ci/npm/package.json names no plotly.js-dist-min version");
     }
 }

@@ -1,6 +1,6 @@
-using static Foundations.Exercises.Exercise;
+using static Course.Exercises.Exercise;
 
-namespace Foundations.Exercises;
+namespace Course.Exercises;
 
 /// <summary>
 /// The checks behind chapter 4's exercises (initialisation). Every random case comes from a private
@@ -147,8 +147,8 @@ public static class Chapter4
             var before = x.Clone();
             var expected = Tensor.FromArray(x.ToArray().Select(v => v > 0 ? v : slope * v).ToArray(), x.Shape);
             var got = activation(x, slope);
-            string call = $"LeakyRelu(x of shape {ShapeText(x.shape)}, slope {Show(slope)})";
-            Expect(Check.Compare(x, before, 0, 0).Close, $"{call} changed its input x.", "return a new tensor and leave x as it was.");
+            string call = $"LeakyRelu(x of shape {x.ShapeString}, slope {Show(slope)})";
+            ExpectUnchanged(x, before, $"{call} changed its input x.", "return a new tensor and leave x as it was.");
             ExpectClose(got, expected, call, hint: "for x > 0 the output is x itself; for x ≤ 0 it is slope · x, a small negative number.");
         }
         foreach (var (nIn, slope) in new[] { (100, 0.5f), (100, 0.01f), (784, 0.2f), (30, 1f), (50, 0f) })
@@ -185,8 +185,6 @@ public static class Chapter4
     });
 
     private const int Batch = 200, MaxDepth = 200, DotProducts = 1000;
-
-    private static bool Near(double got, double expected, double rtol) => Math.Abs(got - expected) <= rtol * Math.Abs(expected) + 1e-12;
 
     private static int FirstInfiniteLayerReference(int width, Generator g)
     {
@@ -236,7 +234,7 @@ public static class Chapter4
     private static void CheckShapesAndGenerator(Func<int, int, Generator, Tensor> init, string name)
     {
         foreach (var (nIn, nOut) in new[] { (3, 5), (1, 7), (300, 1) })
-            ExpectShape(init(nIn, nOut, new Generator(10))?.shape, [nIn, nOut], $"{name}({nIn}, {nOut}, ...)",
+            ExpectShape(init(nIn, nOut, new Generator(10))?.Shape, [nIn, nOut], $"{name}({nIn}, {nOut}, ...)",
                 "the weights of a layer computing x @ W have shape (nIn, nOut).");
         var first = init(20, 30, new Generator(10));
         var again = init(20, 30, new Generator(10));

@@ -1,6 +1,4 @@
-using Foundations.Exercises;
-
-namespace Foundations.Tests.Exercises;
+namespace Course.Exercises.Tests;
 
 /// <summary>
 /// Chapter 3's checks: a right answer passes, the placeholder and null count as not attempted, and

@@ -1,6 +1,4 @@
-using Foundations.Exercises;
-
-namespace Foundations.Tests.Exercises;
+namespace Course.Exercises.Tests;
 
 /// <summary>
 /// Chapter 4's checks: the notebook's solutions pass, placeholders and nulls are "not attempted", and

@@ -1,4 +1,4 @@
-namespace Foundations.Exercises;
+namespace Course.Exercises;
 
 /// <summary>
 /// The checks of chapter 6's exercises (notebooks/06_framework_training.ipynb). Each runs the learner's
@@ -202,9 +202,8 @@ public static class Chapter6
             throw new WrongAnswerException($"{what}: your code threw {e.GetType().Name}: {e.Message}");
         }
         for (int i = 0; i < inputs.Length; i++)
-            if (!Check.Compare(inputs[i].Value, before[i], 0, 0, equalNan: true).Exact)
-                Exercise.Fail($"{what}: your code changed {inputs[i].Name}, one of its inputs.",
-                    "compute the result in new tensors and leave what you were given as it was: the caller still needs it.");
+            Exercise.ExpectUnchanged(inputs[i].Value, before[i], $"{what}: your code changed {inputs[i].Name}, one of its inputs.",
+                "compute the result in new tensors and leave what you were given as it was: the caller still needs it.");
         return result;
     }
 
@@ -248,21 +247,14 @@ public static class Chapter6
         yield return new("outputs of shape (6, 4) where no label is class 3", missing, Tensor.From(0f, 0f, 1f, 2f, 1f, 2f), PredictionRule);
     }
 
-    private static Tensor Map(Tensor t, Func<float, float> f) => Tensor.FromArray(t.ToArray().Select(f).ToArray(), t.Shape);
-
-    private static Tensor Zip(Tensor a, Tensor b, Func<float, float, float> f) => Tensor.FromArray(a.ToArray().Zip(b.ToArray(), f).ToArray(), a.Shape);
-
-    private static bool Close(Tensor? actual, Tensor expected, double rtol = 1e-5, double atol = 1e-6) =>
-        actual is not null && Check.Compare(actual, expected, rtol, atol).Close;
-
     private static void CheckLeakyReluCase(Func<float, Module> make, float slope, Tensor input, Tensor outGrad, string what)
     {
         var layer = Guarded(() => make(slope), what) ?? throw new WrongAnswerException($"{what}: makeLayer returned null instead of a layer.");
         var output = Guarded(() => layer.Forward(input), $"{what}, Forward", ("its input", input));
-        Exercise.ExpectClose(output, Map(input, x => x > 0 ? x : slope * x), $"{what}, Forward", 1e-6, 1e-7,
-            Close(output, Map(input, x => MathF.Max(x, 0)))
+        Exercise.ExpectClose(output, Exercise.Map(input, x => x > 0 ? x : slope * x), $"{what}, Forward", 1e-6, 1e-7,
+            Exercise.Close(output, Exercise.Map(input, x => Math.Max(x, 0)), 1e-5, 1e-6)
                 ? "for a negative input the output is Slope × input, not 0 (that is Relu)."
-                : Close(output, Map(input, x => x > 0 ? x : 0.01f * x))
+                : Exercise.Close(output, Exercise.Map(input, x => x > 0 ? x : 0.01f * x), 1e-5, 1e-6)
                     ? "use the layer's own Slope, the constructor's argument, not a fixed 0.01."
                     : "out = inp where inp > 0, and Slope × inp elsewhere.");
 
@@ -270,12 +262,12 @@ public static class Chapter6
         Guarded(() => { layer.Backward(); return 0; }, $"{what}, Backward", ("its input", input), ("outGrad, the gradient on the output", outGrad));
         if (input.Grad is null)
             throw new WrongAnswerException($"{what}, Backward: inp.Grad is still null.\nHint: ComputeGradients must set inp.Grad to dL/dinp (or add it on, when inp.Grad already holds a gradient).");
-        Exercise.ExpectClose(input.Grad, Zip(input, outGrad, (x, g) => x > 0 ? g : slope * g), $"{what}, Backward: the gradient on the input", 1e-6, 1e-7,
-            Close(input.Grad, Zip(input, outGrad, (x, g) => x > 0 ? g : 0))
+        Exercise.ExpectClose(input.Grad, Exercise.Map(input, outGrad, (x, g) => x > 0 ? g : slope * g), $"{what}, Backward: the gradient on the input", 1e-6, 1e-7,
+            Exercise.Close(input.Grad, Exercise.Map(input, outGrad, (x, g) => x > 0 ? g : 0), 1e-5, 1e-6)
                 ? "where the input is negative the local slope is Slope, not 0 as in Relu: the gradient there is Slope × outGrad."
-                : Close(input.Grad, Zip(input, outGrad, (x, g) => x >= 0 ? g : slope * g))
+                : Exercise.Close(input.Grad, Exercise.Map(input, outGrad, (x, g) => x >= 0 ? g : slope * g), 1e-5, 1e-6)
                     ? "at an input of exactly 0 the factor is Slope: the rule is inp > 0, as in Relu."
-                    : Close(input.Grad, outGrad)
+                    : Exercise.Close(input.Grad, outGrad, 1e-5, 1e-6)
                         ? "the gradient passes unchanged only where inp > 0; elsewhere it is multiplied by Slope."
                         : "dL/dinp = outGrad × (1 where inp > 0, else Slope), element by element.");
     }
@@ -291,9 +283,9 @@ public static class Chapter6
         Guarded(() => layer.Forward(input), What);
         layer.Out!.Grad = outGrad;
         Guarded(() => { layer.Backward(); return 0; }, What);
-        var share = Zip(input, outGrad, (x, g) => x > 0 ? g : 0.2f * g);
+        var share = Exercise.Map(input, outGrad, (x, g) => x > 0 ? g : 0.2f * g);
         Exercise.ExpectClose(input.Grad, earlier + share, $"{What}: the input's Grad afterwards", 1e-6, 1e-6,
-            Close(input.Grad, share)
+            Exercise.Close(input.Grad, share, 1e-5, 1e-6)
                 ? "Backward replaced the gradient that was there; it must add its share to it (gradients accumulate, as in every layer of the library and in PyTorch)."
                 : "inp.Grad should end up as the gradient it held plus this layer's share.");
     }
@@ -347,7 +339,7 @@ public static class Chapter6
             (p - g * lr, g, "the new velocity keeps momentum × the old velocity and adds g to it."),
         };
         foreach (var (mistakeP, mistakeVelocity, hint) in mistakes)
-            if (Close(gotP, mistakeP) && Close(gotVelocity, mistakeVelocity)) return hint;
+            if (Exercise.Close(gotP, mistakeP, 1e-5, 1e-6) && Exercise.Close(gotVelocity, mistakeVelocity, 1e-5, 1e-6)) return hint;
         return "in this order: g = grad + weightDecay × p; new velocity = momentum × velocity + g; new p = p - lr × new velocity.";
     }
 
@@ -358,16 +350,15 @@ public static class Chapter6
 
     private static string ScheduleHint(float got, float peak, int warmup, int total, int step)
     {
-        static bool Near(double a, double b) => Math.Abs(a - b) <= 1e-6 + 1e-5 * Math.Abs(b);
         if (step < warmup)
-            return got == 0 || Near(got, peak * (double)step / warmup)
+            return got == 0 || Exercise.Near(got, peak * (double)step / warmup, 1e-5, 1e-6)
                 ? "the first step must already move: step 0 uses peak × 1 / warmupSteps, and step warmupSteps - 1 the full peak. In C#, (step + 1) / warmupSteps with two ints is an integer division, 0 until the last warm-up step."
                 : "during the warm-up (step < warmupSteps) the rate is peak × (step + 1) / warmupSteps.";
         if (step >= total)
             return "from step totalSteps on the rate stays 0 (the cosine, left alone, would climb back up).";
-        if (Near(got, peak * (1 + Math.Cos(Math.PI * step / total)) / 2))
+        if (Exercise.Near(got, peak * (1 + Math.Cos(Math.PI * step / total)) / 2, 1e-5, 1e-6))
             return "the cosine starts at step warmupSteps, at the full peak: its progress is (step - warmupSteps) / (totalSteps - warmupSteps).";
-        if (Near(got, peak) && step > warmup)
+        if (Exercise.Near(got, peak, 1e-5, 1e-6) && step > warmup)
             return "(step - warmupSteps) / (totalSteps - warmupSteps) with two ints is an integer division, 0 until the end; make one of them a float.";
         return "from step warmupSteps on the rate is peak × (1 + cos(π × (step - warmupSteps) / (totalSteps - warmupSteps))) / 2.";
     }

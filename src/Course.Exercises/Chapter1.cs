@@ -1,4 +1,4 @@
-namespace Foundations.Exercises;
+namespace Course.Exercises;
 
 /// <summary>
 /// The checks behind chapter 1's exercises (<c>notebooks/01_neuron.ipynb</c>): a neuron with a loop and
@@ -84,7 +84,8 @@ public static class Chapter1
             var expected = Tensor.FromArray(sums).ClampMin(0f);
             var (xGiven, wGiven) = (x.Clone(), w.Clone());
             var got = answer(xGiven, wGiven, bias);
-            ExpectUnchanged(label, (xGiven, x, "X"), (wGiven, w, "w"));
+            Exercise.ExpectUnchanged(xGiven, x, $"{label}: your function changed X, which it was given.", InputsOnlyRead);
+            Exercise.ExpectUnchanged(wGiven, w, $"{label}: your function changed w, which it was given.", InputsOnlyRead);
             if (got is not null && !got.Shape.AsSpan().SequenceEqual(expected.Shape))
                 Exercise.ExpectShape(got.Shape, expected.Shape, label, got.Rank switch
                 {
@@ -117,7 +118,9 @@ public static class Chapter1
             var expected = x.MatMul(weight.T()) + bias;
             var (xGiven, weightGiven, biasGiven) = (x.Clone(), weight.Clone(), bias.Clone());
             var got = answer(xGiven, weightGiven, biasGiven);
-            ExpectUnchanged(label, (xGiven, x, "x"), (weightGiven, weight, "weight"), (biasGiven, bias, "bias"));
+            Exercise.ExpectUnchanged(xGiven, x, $"{label}: your function changed x, which it was given.", InputsOnlyRead);
+            Exercise.ExpectUnchanged(weightGiven, weight, $"{label}: your function changed weight, which it was given.", InputsOnlyRead);
+            Exercise.ExpectUnchanged(biasGiven, bias, $"{label}: your function changed bias, which it was given.", InputsOnlyRead);
             Exercise.ExpectClose(got, expected, label, hint: MistakeHint(got, expected,
                 (nIn == nOut ? x.MatMul(weight) + bias : null,
                     "weight has one row per neuron: neuron j's weight for input i is weight[j, i], not weight[i, j]."),
@@ -195,28 +198,21 @@ public static class Chapter1
         }
     }
 
-    /// <summary>Fails naming the first argument a learner's function changed.</summary>
-    private static void ExpectUnchanged(string label, params (Tensor Given, Tensor Original, string Name)[] arguments)
-    {
-        foreach (var (given, original, name) in arguments)
-            Exercise.Expect(Check.Compare(given, original, 0, 0).Exact, $"{label}: your function changed {name}, which it was given.",
-                "Build the result in a new tensor; the inputs are only read.");
-    }
+    private const string InputsOnlyRead = "Build the result in a new tensor; the inputs are only read.";
 
     /// <summary>The hint of the first known mistake whose result matches the learner's, when it is not also the right answer.</summary>
     private static string? MistakeHint(double got, double expected, double rtol, params (double Result, string Hint)[] mistakes)
     {
         foreach (var (result, hint) in mistakes)
-            if (Close(got, result) && !Close(result, expected)) return hint;
+            if (Exercise.Near(got, result, rtol, 1e-3 * rtol) && !Exercise.Near(result, expected, rtol, 1e-3 * rtol)) return hint;
         return null;
-        bool Close(double a, double b) => Math.Abs(a - b) <= rtol * (1e-3 + Math.Abs(b));
     }
 
     private static string? MistakeHint(Tensor? got, Tensor expected, params (Tensor? Result, string Hint)[] mistakes)
     {
         if (got is null) return null;
         foreach (var (result, hint) in mistakes)
-            if (result is not null && Check.Compare(got, result, 1e-4, 1e-4).Close && !Check.Compare(result, expected, 1e-4, 1e-4).Close)
+            if (result is not null && Exercise.Close(got, result, 1e-4, 1e-4) && !Exercise.Close(result, expected, 1e-4, 1e-4))
                 return hint;
         return null;
     }

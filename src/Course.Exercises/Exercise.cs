@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Foundations.Exercises;
+namespace Course.Exercises;
 
 /// <summary>Where a learner's answer stands.</summary>
 public enum ExerciseStatus
@@ -130,9 +130,9 @@ public static class Exercise
     public static void ExpectShape(int[]? actual, int[] expected, string what, string? hint = null)
     {
         if (actual is null)
-            Fail($"{what}: expected shape {ShapeText(expected)}, got null.", hint);
+            Fail($"{what}: expected shape {Shapes.Format(expected)}, got null.", hint);
         else if (!actual.AsSpan().SequenceEqual(expected))
-            Fail($"{what}: expected shape {ShapeText(expected)}, got {ShapeText(actual)}.", hint);
+            Fail($"{what}: expected shape {Shapes.Format(expected)}, got {Shapes.Format(actual)}.", hint);
     }
 
     /// <summary>
@@ -144,17 +144,51 @@ public static class Exercise
         ArgumentNullException.ThrowIfNull(expected);
         if (actual is null)
         {
-            Fail($"{what}: expected a tensor of shape {ShapeText(expected.shape)}, got null.", hint);
+            Fail($"{what}: expected a tensor of shape {expected.ShapeString}, got null.", hint);
             return;
         }
-        ExpectShape(actual.shape, expected.shape, what, hint);
+        ExpectShape(actual.Shape, expected.Shape, what, hint);
         var c = Check.Compare(actual, expected, rtol, atol);
         if (!c.Close)
-            Fail($"{what}: the values differ; at {IndexText(c.WorstIndex, expected.shape)} expected {Show(c.WorstExpected)}, got {Show(c.WorstActual)}.", hint);
+            Fail($"{what}: the values differ; at {IndexText(c.WorstIndex, expected.Shape)} expected {Show(c.WorstExpected)}, got {Show(c.WorstActual)}.", hint);
     }
 
-    /// <summary>A shape as the library prints it: (2, 3).</summary>
-    public static string ShapeText(int[] shape) => "(" + string.Join(", ", shape) + (shape.Length == 1 ? ",)" : ")");
+    /// <summary>
+    /// Fails with <paramref name="message"/> unless <paramref name="tensor"/> still holds exactly the values of
+    /// <paramref name="before"/> (a copy taken before the learner's code ran; NaN matches NaN): the code wrote into an input.
+    /// </summary>
+    public static void ExpectUnchanged(Tensor tensor, Tensor before, string message, string? hint = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(before);
+        if (!Check.Compare(tensor, before, 0, 0, equalNan: true).Exact) Fail(message, hint);
+    }
+
+    /// <summary>Whether <paramref name="actual"/> has the shape of <paramref name="expected"/> and its values within atol + rtol·|expected|; false for null.</summary>
+    public static bool Close(Tensor? actual, Tensor expected, double rtol, double atol) =>
+        actual is not null && Check.Compare(actual, expected, rtol, atol).Close;
+
+    /// <summary>Whether a number is within atol + rtol·|expected| of the expected one.</summary>
+    public static bool Near(double actual, double expected, double rtol, double atol = 1e-12) =>
+        Math.Abs(actual - expected) <= atol + rtol * Math.Abs(expected);
+
+    /// <summary>A tensor of <paramref name="t"/>'s shape whose elements are f(t_i), computed in double precision.</summary>
+    public static Tensor Map(Tensor t, Func<double, double> f)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        ArgumentNullException.ThrowIfNull(f);
+        return Tensor.FromArray(t.ToArray().Select(v => (float)f(v)).ToArray(), t.Shape);
+    }
+
+    /// <summary>A tensor of <paramref name="x"/>'s shape whose elements are f(x_i, y_i), computed in double precision.</summary>
+    public static Tensor Map(Tensor x, Tensor y, Func<double, double, double> f)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(f);
+        var (xs, ys) = (x.ToArray(), y.ToArray());
+        return Tensor.FromArray(xs.Select((v, i) => (float)f(v, ys[i])).ToArray(), x.Shape);
+    }
 
     /// <summary>A flat index as a multi-index, [1, 2], for a message.</summary>
     public static string IndexText(int flat, int[] shape)

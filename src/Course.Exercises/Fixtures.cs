@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Foundations;
+namespace Course.Exercises;
 
 /// <summary>
 /// Reads the reference tensors that real PyTorch wrote (src/Foundations.Tests/Fixtures/make_fixtures.py),
@@ -30,8 +30,13 @@ public static class Fixtures
         ArgumentNullException.ThrowIfNull(start);
         if (name.Length == 0 || Path.GetFileName(name) != name)
             throw new ArgumentException($"Fixtures.Find: give a file name such as \"lin_relu_lin_mse.json\", not '{name}'.", nameof(name));
-        return UpwardSearch.Find(start, Path.Combine(RelativeDirectory, name), File.Exists)
-            ?? throw new FileNotFoundException($"Fixtures.Find: no '{Path.Combine(RelativeDirectory, name)}' below '{start}' or any of its parents.", name);
+        string relative = Path.Combine(RelativeDirectory, name);
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            string candidate = Path.Combine(directory.FullName, relative);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"Fixtures.Find: no '{relative}' below '{start}' or any of its parents.", name);
     }
 
     /// <summary>Every tensor in the file's <c>tensors</c> object, by name (e.g. "w1.grad").</summary>

@@ -1,6 +1,4 @@
-using Foundations.Exercises;
-
-namespace Foundations.Tests.Exercises;
+namespace Course.Exercises.Tests;
 
 /// <summary>
 /// Chapter 2's checks: a right answer is "correct", the placeholder and null are "not attempted yet",

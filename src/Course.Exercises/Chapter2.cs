@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Foundations.Exercises;
+namespace Course.Exercises;
 
 /// <summary>
 /// The checks behind chapter 2's exercises (02_matmul.ipynb): rungs of the matmul ladder written by
@@ -75,12 +75,12 @@ public static class Chapter2
             if (Math.Abs(got - expected) <= 1e-9 * expected) continue;
             double ratio = got / expected;
             bool overflowed = operations > int.MaxValue
-                && (got < 0 || Near(ratio, unchecked(2 * m * k * n) / operations) || Near(ratio, unchecked(m * k * n) * 2.0 / operations));
+                && (got < 0 || Exercise.Near(ratio, unchecked(2 * m * k * n) / operations, 1e-6) || Exercise.Near(ratio, unchecked(m * k * n) * 2.0 / operations, 1e-6));
             string hint =
                 overflowed ? $"here 2·m·k·n is {Count((long)operations)}, more than an int can hold ({Count(int.MaxValue)}): multiply in long or double."
-                : Near(ratio, 0.5) ? "your answer is half the expected one: a multiply-add is two floating-point operations."
-                : Near(ratio, 1e9) ? "that is operations per second; a GFLOPS figure counts billions (1e9) of them."
-                : Near(ratio, 1e3) || Near(ratio, 1e-3) ? $"your answer is 1000 times too {(ratio > 1 ? "big" : "small")}: the time is given in seconds (not milliseconds), and giga means 1e9."
+                : Exercise.Near(ratio, 0.5, 1e-6) ? "your answer is half the expected one: a multiply-add is two floating-point operations."
+                : Exercise.Near(ratio, 1e9, 1e-6) ? "that is operations per second; a GFLOPS figure counts billions (1e9) of them."
+                : Exercise.Near(ratio, 1e3, 1e-6) || Exercise.Near(ratio, 1e-3, 1e-6) ? $"your answer is 1000 times too {(ratio > 1 ? "big" : "small")}: the time is given in seconds (not milliseconds), and giga means 1e9."
                 : "count the operations (two per multiply-add), divide by the seconds, and give the result in billions.";
             Exercise.Fail($"Gflops(m: {m}, k: {k}, n: {n}, seconds: {Exercise.Show(seconds)}): expected {Exercise.Show(expected)}, got {Exercise.Show(got)}.", hint);
         }
@@ -95,11 +95,11 @@ public static class Chapter2
         {
             var a = generator.Normal([m, k]);
             var x = generator.Normal([k]);
-            string what = $"a {Exercise.ShapeText([m, k])} times x {Exercise.ShapeText([k])}";
+            string what = $"a {Shapes.Format([m, k])} times x {Shapes.Format([k])}";
             var got = CallLeavingInputsAlone(multiply, a, x, "x", what);
             var expected = a.MatMul(x.Unsqueeze(1)).Squeeze(1);
             if (got is not null && got.Rank == 2 && got.Shape.SequenceEqual(new[] { m, 1 }))
-                Exercise.Fail($"{what}: expected shape {Exercise.ShapeText([m])}, got {Exercise.ShapeText(got.Shape)}.",
+                Exercise.Fail($"{what}: expected shape {Shapes.Format([m])}, got {Shapes.Format(got.Shape)}.",
                     "the result is a vector with one entry per row of a, not an (m, 1) matrix: create it with Tensor.Zeros(m).");
             ExpectProduct(got, expected, what, "entry i is row i of a times x, summed over k.",
                 [(m == k ? a.T().MatMul(x.Unsqueeze(1)).Squeeze(1) : null, "your result is the transpose of a times x: entry i pairs row i of a (a[i, p]) with x[p], not column i (a[p, i]).")]);
@@ -116,7 +116,7 @@ public static class Chapter2
         {
             var a = generator.Normal([m, k]);
             var b = generator.Normal([n, k]);
-            string what = $"a {Exercise.ShapeText([m, k])} times the transpose of b {Exercise.ShapeText([n, k])}";
+            string what = $"a {Shapes.Format([m, k])} times the transpose of b {Shapes.Format([n, k])}";
             var got = CallLeavingInputsAlone(multiply, a, b, "b", what);
             ExpectProduct(got, a.MatMul(b.T()), what, hint,
                 [(k == n ? a.MatMul(b) : null, "your result is a times b, not a times the transpose of b: the term is b[j, p], not b[p, j].")]);
@@ -128,8 +128,6 @@ public static class Chapter2
 
     private static readonly (int M, int K, int N, double Seconds)[] RateCases =
         [(5, 784, 10, 2.6e-6), (64, 64, 64, 0.01), (1, 1, 1, 1e-9), (300, 200, 100, 0.004), (1024, 1024, 1024, 0.025), (4096, 4096, 4096, 1.5)];
-
-    private static bool Near(double ratio, double target) => Math.Abs(ratio - target) <= 1e-6 * Math.Abs(target);
 
     /// <summary>
     /// Runs a learner's product on every shape in <see cref="ProductShapes"/> and compares it with
@@ -144,7 +142,7 @@ public static class Chapter2
         {
             var a = generator.Normal([m, k]);
             var b = generator.Normal([k, n]);
-            string what = $"a {Exercise.ShapeText([m, k])} times b {Exercise.ShapeText([k, n])}";
+            string what = $"a {Shapes.Format([m, k])} times b {Shapes.Format([k, n])}";
             var got = CallLeavingInputsAlone(multiply, a, b, "b", what);
             ExpectProduct(got, a.MatMul(b), what, hint, slips(a, b));
         }

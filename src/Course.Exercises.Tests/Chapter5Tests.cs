@@ -1,6 +1,4 @@
-using Foundations.Exercises;
-
-namespace Foundations.Tests.Exercises;
+namespace Course.Exercises.Tests;
 
 /// <summary>
 /// Chapter 5's checks: a right answer passes, the placeholder and null are "not attempted", and the

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Foundations.Exercises;
+namespace Course.Exercises;
 
 /// <summary>
 /// The checks behind chapter 3's exercises (notebooks/03_broadcasting.ipynb): shapes predicted and
@@ -43,19 +43,19 @@ public static class Chapter3
             foreach (var shapes in cases)
             {
                 var given = shapes.Select(s => (int[])s.Clone()).ToArray();
-                string onCase = "shapes " + Join(shapes.Select(Exercise.ShapeText).ToArray());
+                string onCase = "shapes " + Join(shapes.Select(s => Shapes.Format(s)).ToArray());
                 var got = Invoke(() => learner(given), onCase, "return null when the shapes do not fit, rather than throwing.");
                 for (int s = 0; s < shapes.Length; s++)
-                    Exercise.Expect(given[s].AsSpan().SequenceEqual(shapes[s]), $"{onCase}: your function changed the shape it was given ({Exercise.ShapeText(shapes[s])} became {Exercise.ShapeText(given[s])}).",
+                    Exercise.Expect(given[s].AsSpan().SequenceEqual(shapes[s]), $"{onCase}: your function changed the shape it was given ({Shapes.Format(shapes[s])} became {Shapes.Format(given[s])}).",
                         "read the input shapes, and write the result into a new array.");
                 var expected = LibraryBroadcast(shapes);
                 if (expected is null && got is not null)
-                    Exercise.Fail($"{onCase} do not fit: expected null, got {Exercise.ShapeText(got)}.",
+                    Exercise.Fail($"{onCase} do not fit: expected null, got {Shapes.Format(got)}.",
                         "two sizes fit only when they are equal or one of them is 1; return null as soon as one pair does not.");
                 else if (expected is null)
                     continue;
                 else if (got is null)
-                    Exercise.Fail($"{onCase}: expected {Exercise.ShapeText(expected!)}, got null.",
+                    Exercise.Fail($"{onCase}: expected {Shapes.Format(expected!)}, got null.",
                         "line the shapes up at the right; a shape with fewer dimensions counts as having size 1 in the missing ones.");
                 else
                     Exercise.ExpectShape(got, expected!, onCase, got.Length != expected!.Length
@@ -77,12 +77,12 @@ public static class Chapter3
                 var (uBefore, vBefore) = (u.ToArray(), v.ToArray());
                 string onCase = $"u of shape {u.ShapeString} and v of shape {v.ShapeString}";
                 var got = Invoke(() => learner(u, v), onCase, "give each vector its own new axis before multiplying: u as a column, v as a row.");
-                ExpectUnchanged(u, uBefore, "u", onCase);
-                ExpectUnchanged(v, vBefore, "v", onCase);
+                Exercise.ExpectUnchanged(u, Tensor.FromArray(uBefore, u.Shape), $"{onCase}: your function changed its input u.", LeaveInputsAlone);
+                Exercise.ExpectUnchanged(v, Tensor.FromArray(vBefore, v.Shape), $"{onCase}: your function changed its input v.", LeaveInputsAlone);
                 var expected = Table(n, m, (i, j) => (double)uBefore[i] * vBefore[j]);
                 string hint = got?.Rank == 1
                     ? "multiplying two vectors directly pairs up their elements; give them an axis each with Unsqueeze first."
-                    : IsClose(got, Transposed(expected))
+                    : Exercise.Close(got, Transposed(expected), 1e-4, 1e-4)
                         ? "your table is the transpose: row i should belong to u[i], so u is the column (n, 1) and v the row (1, m)."
                         : "element [i, j] is u[i] · v[j]: u as a column (n, 1) times v as a row (1, m).";
                 Exercise.ExpectClose(got, expected, onCase, hint: hint);
@@ -104,7 +104,7 @@ public static class Chapter3
             foreach (var (source, target) in cases)
             {
                 int[] shape = source.Shape, strides = source.Strides, targetCopy = (int[])target.Clone();
-                string onCase = $"shape {Exercise.ShapeText(shape)} with strides {Exercise.ShapeText(strides)}, expanded to {Exercise.ShapeText(target)}";
+                string onCase = $"shape {Shapes.Format(shape)} with strides {Shapes.Format(strides)}, expanded to {Shapes.Format(target)}";
                 var got = Invoke(() => learner(shape, strides, targetCopy), onCase, "return null when the shape cannot be expanded, rather than throwing.");
                 Exercise.Expect(shape.AsSpan().SequenceEqual(source.Shape) && strides.AsSpan().SequenceEqual(source.Strides) && targetCopy.AsSpan().SequenceEqual(target),
                     $"{onCase}: your function changed one of the arrays it was given.", "write the strides into a new array.");
@@ -114,7 +114,7 @@ public static class Chapter3
                 if (expected is null)
                 {
                     if (got is not null)
-                        Exercise.Fail($"{onCase}: this cannot be expanded, so expected null, got {Exercise.ShapeText(got)}.",
+                        Exercise.Fail($"{onCase}: this cannot be expanded, so expected null, got {Shapes.Format(got)}.",
                             target.Length < shape.Length
                                 ? "Expand never removes dimensions: the target needs at least as many as the shape."
                                 : "lined up at the right, each size must equal the target's or be 1.");
@@ -122,7 +122,7 @@ public static class Chapter3
                 }
                 if (got is null)
                 {
-                    Exercise.Fail($"{onCase}: expected strides {Exercise.ShapeText(expected)}, got null.",
+                    Exercise.Fail($"{onCase}: expected strides {Shapes.Format(expected)}, got null.",
                         "lined up at the right, each size equals the target's or is 1, so this one can be expanded.");
                     return;
                 }
@@ -135,7 +135,7 @@ public static class Chapter3
                     : wrong < lead ? $"dimension {wrong} is new: every step along it repeats the whole tensor, so it moves 0 places in storage."
                     : shape[wrong - lead] == 1 ? $"dimension {wrong} is stretched from size 1 to {target[wrong]}: every step along it must stay on the same element."
                     : $"dimension {wrong} keeps its size, so it keeps the stride it had.";
-                Exercise.Fail($"{onCase}: expected strides {Exercise.ShapeText(expected)}, got {Exercise.ShapeText(got)}.", hint);
+                Exercise.Fail($"{onCase}: expected strides {Shapes.Format(expected)}, got {Shapes.Format(got)}.", hint);
             }
         }, whenCorrect: "A stride of 0 repeats an element without copying it: this is how Expand and every broadcast read a smaller tensor.");
 
@@ -156,7 +156,7 @@ public static class Chapter3
                 string onCase = $"x of shape {x.ShapeString}";
                 var got = Invoke(() => learner(x), onCase,
                     "the n row lengths must be a column (n, 1) to line up with the rows of x (n, m).");
-                ExpectUnchanged(x, before, "x", onCase);
+                Exercise.ExpectUnchanged(x, Tensor.FromArray(before, x.Shape), $"{onCase}: your function changed its input x.", LeaveInputsAlone);
                 int n = x.Size(0), m = x.Size(1);
                 var lengths = Enumerable.Range(0, n).Select(i => Math.Sqrt(Enumerable.Range(0, m).Sum(j => (double)before[i * m + j] * before[i * m + j]))).ToArray();
                 var expected = Table(n, m, (i, j) => before[i * m + j] / lengths[i]);
@@ -189,7 +189,7 @@ public static class Chapter3
                 var before = x.ToArray();
                 string onCase = $"x of shape {x.ShapeString}";
                 var got = Invoke(() => learner(x), onCase, "each column's mean and std must have shape (1, m), or (m,), to line up with the columns.");
-                ExpectUnchanged(x, before, "x", onCase);
+                Exercise.ExpectUnchanged(x, Tensor.FromArray(before, x.Shape), $"{onCase}: your function changed its input x.", LeaveInputsAlone);
                 int n = x.Size(0), m = x.Size(1);
                 var (means, stds) = ColumnStats(before, n, m);
                 var expected = Table(n, m, (i, j) => (before[i * m + j] - means[j]) / stds[j]);
@@ -229,13 +229,13 @@ public static class Chapter3
                 string onCase = ReferenceEquals(a, b) ? $"a and b both the same tensor of shape {a.ShapeString}" : $"a of shape {a.ShapeString} and b of shape {b.ShapeString}";
                 var got = Invoke(() => learner(a, b), onCase,
                     "a (n, d) and b (m, d) must first become (n, 1, d) and (1, m, d), so that their difference is (n, m, d).");
-                ExpectUnchanged(a, aBefore, "a", onCase);
-                ExpectUnchanged(b, bBefore, "b", onCase);
+                Exercise.ExpectUnchanged(a, Tensor.FromArray(aBefore, a.Shape), $"{onCase}: your function changed its input a.", LeaveInputsAlone);
+                Exercise.ExpectUnchanged(b, Tensor.FromArray(bBefore, b.Shape), $"{onCase}: your function changed its input b.", LeaveInputsAlone);
                 int n = a.Size(0), m = b.Size(0), d = a.Size(1);
                 var expected = Table(n, m, (i, j) => Enumerable.Range(0, d).Sum(k => Math.Pow((double)aBefore[i * d + k] - bBefore[j * d + k], 2)));
                 bool shapeRight = got is not null && got.Shape.AsSpan().SequenceEqual(expected.Shape);
                 bool transposed = got is not null && (n != m && got.Shape.AsSpan().SequenceEqual([m, n])
-                    || shapeRight && IsClose(got, Transposed(expected), 1e-4, 1e-3) && !IsClose(got, expected, 1e-4, 1e-3));
+                    || shapeRight && Exercise.Close(got, Transposed(expected), 1e-4, 1e-3) && !Exercise.Close(got, expected, 1e-4, 1e-3));
                 string hint = transposed ? "row i of the result belongs to row i of a: a gets its new axis at position 1, b at position 0."
                     : got?.Rank == 3 ? "sum the squared differences over the last axis, the d coordinates."
                     : got is not null && !shapeRight ? "the (n, m, d) differences are summed over the last axis (d), leaving one value per pair of rows."
@@ -258,9 +258,8 @@ public static class Chapter3
         }
     }
 
-    private static void ExpectUnchanged(Tensor input, float[] before, string name, string onCase) =>
-        Exercise.Expect(input.ToArray().AsSpan().SequenceEqual(before), $"{onCase}: your function changed its input {name}.",
-            "leave the inputs as they are and return a new tensor; the elementwise operators and reductions never write into their operands.");
+    private const string LeaveInputsAlone =
+        "leave the inputs as they are and return a new tensor; the elementwise operators and reductions never write into their operands.";
 
     /// <summary>The result shape of <paramref name="expression"/>, or null when its shapes do not broadcast.</summary>
     private static int[]? ShapeOf(Func<Tensor> expression)
@@ -275,7 +274,7 @@ public static class Chapter3
         if (shape is null)
             Exercise.Expect(!answer, $"{label}Runs, for {expression}: it throws, because the shapes do not broadcast, but {label}Runs is true.", hint);
         else
-            Exercise.Expect(answer, $"{label}Runs, for {expression}: it runs and gives shape {Exercise.ShapeText(shape)}, but {label}Runs is false.", hint);
+            Exercise.Expect(answer, $"{label}Runs, for {expression}: it runs and gives shape {Shapes.Format(shape)}, but {label}Runs is false.", hint);
     }
 
     private static int[]? LibraryBroadcast(int[][] shapes)
@@ -303,9 +302,6 @@ public static class Chapter3
     }
 
     private static Tensor Transposed(Tensor t) => t.Rank == 2 ? t.T().Contiguous() : t;
-
-    private static bool IsClose(Tensor? actual, Tensor expected, double rtol = 1e-4, double atol = 1e-4) =>
-        actual is not null && Check.Compare(actual, expected, rtol, atol).Close;
 
     /// <summary>The mean and std (dividing by n − 1, as <see cref="Tensor.Std()"/>) of each column of a row-major (n, m) array.</summary>
     private static (double[] Means, double[] Stds) ColumnStats(IReadOnlyList<double> values, int n, int m)

@@ -1,4 +1,4 @@
-namespace Foundations.Exercises;
+namespace Course.Exercises;
 
 /// <summary>
 /// The checks of chapter 5's exercises (05_forward_backward.ipynb): backward rules written by hand,
@@ -59,7 +59,7 @@ public static class Chapter5
                 string what = $"TanhGrad(inp, outGrad) with inp of shape {inp.ShapeString}";
                 var result = LeavingUnchanged(what, () => learner(inp, outGrad), (inp, "inp"), (outGrad, "outGrad"));
 
-                var t = Map(inp, Math.Tanh);
+                var t = Exercise.Map(inp, Math.Tanh);
                 var hint = Diagnose(result,
                     "Check your derivative on two numbers: at x = 0 tanh's slope is 1, and for large |x| tanh is flat.",
                     (1f - t * t, "You returned tanh's derivative alone; multiply it by outGrad, the gradient arriving from above (the chain rule)."),
@@ -79,12 +79,12 @@ public static class Chapter5
             var gen = new Generator(53);
             foreach (var inp in ElementwiseInputs(gen, Tensor.From(-9f, -2f, -0.5f, 0f, 1f, 9f)))
             {
-                var output = Map(inp, v => 1 / (1 + Math.Exp(-v)));
+                var output = Exercise.Map(inp, v => 1 / (1 + Math.Exp(-v)));
                 var outGrad = gen.Normal(inp.Shape);
                 string what = $"SigmoidGrad(output, outGrad) with output of shape {output.ShapeString}";
                 var result = LeavingUnchanged(what, () => learner(output, outGrad), (output, "output"), (outGrad, "outGrad"));
 
-                var again = Map(output, v => 1 / (1 + Math.Exp(-v)));
+                var again = Exercise.Map(output, v => 1 / (1 + Math.Exp(-v)));
                 var hint = Diagnose(result,
                     "Write σ′ with σ itself and check it at inp = 0, where output = 0.5 and the slope is 0.25.",
                     (outGrad * again * (1f - again), "You applied the sigmoid to output again: output already is σ(inp), so the derivative needs only output itself."),
@@ -252,7 +252,7 @@ public static class Chapter5
         var before = inputs.Select(input => input.Tensor.Clone()).ToArray();
         var result = learnersCode();
         for (int i = 0; i < inputs.Length; i++)
-            Exercise.Expect(Check.Compare(inputs[i].Tensor, before[i], 0, 0).Exact,
+            Exercise.ExpectUnchanged(inputs[i].Tensor, before[i],
                 $"{what}: your function changed {inputs[i].Name}, one of its inputs.",
                 "A backward rule reads its inputs and leaves them as they were (other steps may still need them): build the result in new tensors.");
         return result;
@@ -277,12 +277,9 @@ public static class Chapter5
     {
         if (actual is null) return otherwise;
         foreach (var (candidate, hint) in mistakes)
-            if (candidate is not null && Check.Compare(actual, candidate, 1e-4, 1e-5).Close) return hint;
+            if (candidate is not null && Exercise.Close(actual, candidate, 1e-4, 1e-5)) return hint;
         return otherwise;
     }
-
-    private static Tensor Map(Tensor t, Func<double, double> f) =>
-        Tensor.FromArray(t.ToArray().Select(v => (float)f(v)).ToArray(), t.Shape);
 
     /// <summary>d/dinp of Σ outGrad·f(inp), by central differences in double precision, one element at a time.</summary>
     private static Tensor FiniteDifferences(Tensor inp, Tensor outGrad, Func<double, double> f)

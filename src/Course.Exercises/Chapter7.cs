@@ -1,4 +1,4 @@
-namespace Foundations.Exercises;
+namespace Course.Exercises;
 
 /// <summary>
 /// The checks of chapter 7's exercises (automatic differentiation): the order a backward pass needs,
@@ -93,17 +93,17 @@ public static class Chapter7
 
             Exercise.ExpectEqual(predictedA.Length, 3, "the number of values in gradientOfA", "a gradient has the shape of its tensor, and a has three elements");
             var expectedA = a.Grad!.ToArray();
-            if (!Close(predictedA, expectedA))
+            if (!Exercise.Close(Tensor.FromArray(predictedA), a.Grad!, 1e-4, 1e-4))
             {
-                string hint = Close(predictedA, [7f, 4f, 8f]) ? "that is only the share a gets as Mul's second input; a is also an input of Add, which passes its own share on"
-                    : Close(predictedA, [2f, -1f, 3f]) ? "that is only the share a gets through Add; a is also Mul's second input, with a share of its own"
+                string hint = Exercise.Close(Tensor.FromArray(predictedA), Tensor.From(7f, 4f, 8f), 1e-4, 1e-4) ? "that is only the share a gets as Mul's second input; a is also an input of Add, which passes its own share on"
+                    : Exercise.Close(Tensor.FromArray(predictedA), Tensor.From(2f, -1f, 3f), 1e-4, 1e-4) ? "that is only the share a gets through Add; a is also Mul's second input, with a share of its own"
                     : "a is read by two operations, Add and Mul: work out the share each passes back to a, then add them";
                 Exercise.Fail($"gradientOfA: expected {ValuesText(expectedA)}, got {ValuesText(predictedA)}.", hint);
             }
             Exercise.ExpectEqual(predictedB.Length, 1, "the number of values in gradientOfB",
                 "b has shape (1,), so its gradient has one value: broadcasting sent b to all three positions, and the three shares are summed back into it");
             var expectedB = b.Grad!.ToArray();
-            if (!Close(predictedB, expectedB))
+            if (!Exercise.Close(Tensor.FromArray(predictedB), b.Grad!, 1e-4, 1e-4))
                 Exercise.Fail($"gradientOfB: expected {ValuesText(expectedB)}, got {ValuesText(predictedB)}.",
                     "b reaches each of the three elements of a + b; its gradient is the sum of dL/d(a + b) over them");
         });
@@ -127,27 +127,27 @@ public static class Chapter7
             {
                 var xBefore = x.Clone();
                 var (output, backward) = learner(x);
-                ExpectUnchanged(x, xBefore, $"{name}: your Sigmoid changed its input x");
-                Exercise.ExpectClose(output, Map(x, x, (v, _) => Sigma(v)), $"{name}: the output", rtol: 1e-5, atol: 1e-6,
+                Exercise.ExpectUnchanged(x, xBefore, $"{name}: your Sigmoid changed its input x.", WriteNothing);
+                Exercise.ExpectClose(output, Exercise.Map(x, x, (v, _) => Sigma(v)), $"{name}: the output", rtol: 1e-5, atol: 1e-6,
                     hint: "σ(x) = 1 / (1 + exp(-x)), element by element");
                 Exercise.Expect(backward is not null, $"{name}: your Sigmoid returned no backward rule (null).");
 
                 var g = generator.Normal(x.Shape);
                 var gBefore = g.Clone();
                 var gradient = backward!(g);
-                ExpectUnchanged(g, gBefore, $"{name}: your backward rule changed the gradient g it was given");
+                Exercise.ExpectUnchanged(g, gBefore, $"{name}: your backward rule changed the gradient g it was given.", WriteNothing);
                 // dL/dx for L = Σ g·σ(x), by central differences of the exact sigmoid: nothing here knows σ's derivative.
                 const double h = 1e-4;
-                var expected = Map(x, g, (v, gi) => gi * (Sigma(v + h) - Sigma(v - h)) / (2 * h));
+                var expected = Exercise.Map(x, g, (v, gi) => gi * (Sigma(v + h) - Sigma(v - h)) / (2 * h));
                 string what = $"{name}: Backward(g) against finite differences, with g random of the same shape";
                 var comparison = gradient is null ? null : Check.Compare(gradient, expected, 1e-3, 1e-6);
                 if (comparison is { ShapesMatch: true, Close: false })
                 {
-                    string? hint = Check.Compare(gradient!, Map(x, g, (v, gi) => gi * v * (1 - v)), 1e-3, 1e-6).Close
+                    string? hint = Check.Compare(gradient!, Exercise.Map(x, g, (v, gi) => gi * v * (1 - v)), 1e-3, 1e-6).Close
                         ? "you wrote σ'(x) with x where the output σ(x) belongs"
-                        : Check.Compare(gradient!, Map(x, g, (v, _) => Sigma(v) * (1 - Sigma(v))), 1e-3, 1e-6).Close
+                        : Check.Compare(gradient!, Exercise.Map(x, g, (v, _) => Sigma(v) * (1 - Sigma(v))), 1e-3, 1e-6).Close
                             ? "the rule must multiply by g, the gradient dL/dout it is given (the chain rule)"
-                            : Check.Compare(gradient!, Map(x, g, (v, gi) => gi * Sigma(v)), 1e-3, 1e-6).Close
+                            : Check.Compare(gradient!, Exercise.Map(x, g, (v, gi) => gi * Sigma(v)), 1e-3, 1e-6).Close
                                 ? "g times the output is the rule of exp, whose derivative is itself; σ's derivative is not σ"
                                 : null;
                     if (hint is not null)
@@ -167,7 +167,7 @@ public static class Chapter7
             {
                 var before = logits.Clone();
                 var result = learner(logits);
-                ExpectUnchanged(logits, before, $"{name}: your LogSoftmax changed the logits it was given");
+                Exercise.ExpectUnchanged(logits, before, $"{name}: your LogSoftmax changed the logits it was given.", WriteNothing);
                 var expected = LogSoftmaxRows(logits);
                 Exercise.ExpectShape(result?.Shape, logits.Shape, name, "one log-probability per logit: the result has the logits' shape (n, c)");
                 ExpectFinite(result!, expected, name);
@@ -192,8 +192,8 @@ public static class Chapter7
             {
                 var (logitsBefore, labelsBefore) = (logits.Clone(), labels.Clone());
                 float loss = learner(logits, labels);
-                ExpectUnchanged(logits, logitsBefore, $"{name}: your CrossEntropy changed the logits it was given");
-                ExpectUnchanged(labels, labelsBefore, $"{name}: your CrossEntropy changed the labels it was given");
+                Exercise.ExpectUnchanged(logits, logitsBefore, $"{name}: your CrossEntropy changed the logits it was given.", WriteNothing);
+                Exercise.ExpectUnchanged(labels, labelsBefore, $"{name}: your CrossEntropy changed the labels it was given.", WriteNothing);
                 var logProbabilities = LogSoftmaxRows(logits);
                 int n = logits.Size(0);
                 double expected = -Enumerable.Range(0, n).Average(i => (double)logProbabilities[i, (int)labels.GetValue(i)]);
@@ -218,8 +218,8 @@ public static class Chapter7
             {
                 var (logitsBefore, labelsBefore) = (logits.Clone(), labels.Clone());
                 var result = learner(logits, labels);
-                ExpectUnchanged(logits, logitsBefore, $"{name}: your CrossEntropyGradient changed the logits it was given");
-                ExpectUnchanged(labels, labelsBefore, $"{name}: your CrossEntropyGradient changed the labels it was given");
+                Exercise.ExpectUnchanged(logits, logitsBefore, $"{name}: your CrossEntropyGradient changed the logits it was given.", WriteNothing);
+                Exercise.ExpectUnchanged(labels, labelsBefore, $"{name}: your CrossEntropyGradient changed the labels it was given.", WriteNothing);
                 var leaf = logits.Clone().SetRequiresGrad();
                 Classification.CrossEntropy(leaf, labels).Backward();
                 var expected = leaf.Grad!;
@@ -280,19 +280,7 @@ public static class Chapter7
         return Check.Compare(difference, difference[.., ..1].Expand(difference.Shape), 1e-5, 1e-3).Close;
     }
 
-    private static void ExpectUnchanged(Tensor tensor, Tensor before, string message) =>
-        Exercise.Expect(Check.Compare(tensor, before, 0, 0, equalNan: true).Exact, message + ".",
-            "compute new tensors from it (a - m, x.Exp(), ...) instead of writing into it");
-
-    // A tensor of x's shape whose elements are f(x_i, y_i), computed in double precision.
-    private static Tensor Map(Tensor x, Tensor y, Func<double, double, double> f)
-    {
-        var (xs, ys) = (x.ToArray(), y.ToArray());
-        return Tensor.FromArray(xs.Select((v, i) => (float)f(v, ys[i])).ToArray(), x.Shape);
-    }
-
-    private static bool Close(float[] actual, float[] expected) =>
-        actual.Length == expected.Length && actual.Zip(expected).All(p => Math.Abs(p.First - p.Second) <= 1e-4 * (1 + Math.Abs(p.Second)));
+    private const string WriteNothing = "compute new tensors from it (a - m, x.Exp(), ...) instead of writing into it";
 
     private static string ValuesText(float[] values) => "(" + string.Join(", ", values.Select(v => Exercise.Show(v))) + ")";
 }

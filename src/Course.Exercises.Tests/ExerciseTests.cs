@@ -1,7 +1,6 @@
-using Foundations.Exercises;
 using Foundations.Interactive;
 
-namespace Foundations.Tests.Exercises;
+namespace Course.Exercises.Tests;
 
 /// <summary>The machinery every chapter's checks share: placeholders, wrong answers and crashes each become the right status and words.</summary>
 public sealed class ExerciseTests
