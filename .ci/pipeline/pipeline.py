@@ -74,7 +74,7 @@ CSHARP_LANGUAGE_INFO = {
 }
 
 
-# The first line of an exercise check's output (src/Foundations/Exercises/Exercise.cs, ExerciseResult).
+# The first line of an exercise check's output (src/Course.Exercises/Exercise.cs, ExerciseResult).
 EXERCISE_RESULT = re.compile(r"Exercise (\d+\.\d+): (correct|not attempted yet|not right yet)")
 # What every check must say in each edition.
 EXPECTED_EXERCISE_STATUS = {"learner": "not attempted yet", "instructor": "correct"}

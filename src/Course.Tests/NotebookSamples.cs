@@ -40,7 +40,7 @@ public static class NotebookSamples
                 Code("c3", "var x = Tensor.Randn(3, 4);\nCheck.TestClose(x.Sum().Item(), x.Sum().Item(), what: \"sum\");\nx"),
                 Code("c4", "var clock = System.Diagnostics.Stopwatch.StartNew();\n$\"{clock.Elapsed.TotalMilliseconds} ms\"", "timing"),
                 Code("c5", "var stats = new ActivationStats();\nstats.Record(0, 0, \"x\", x);\nCharts.LayerStats(stats.Records, \"activations\")"),
-                Markdown("c6", "The final version lives in `src/Foundations/Tensor/Tensor.cs`.\n\n## Questions and exercises\n1. Why seed?")),
+                Markdown("c6", "The final version lives in `src/Foundations/01-Tensors/Tensor.cs`.\n\n## Questions and exercises\n1. Why seed?")),
             ["metadata"] = new JsonObject
             {
                 ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },

@@ -10,7 +10,7 @@ namespace Foundations.Benchmarks;
 /// <c>-- scale [--rounds N] [--out DIR] [--sizes 64,128]</c> (or <c>-- scale --chart scale.json</c> to
 /// redraw the chart from saved figures): square products n×n·n×n for n = 64 … 4096, ours and
 /// OpenBLAS's (NumPy's <c>a @ b</c>), each on one thread and on every core. Ours on one thread is
-/// the library's single-thread path (<c>MatMul.BlockedSingleThread</c>, <c>Gemm.Multiply(…, parallel: false)</c> on arrays);
+/// the library's single-thread path (<c>MatMulLadder.BlockedSingleThread</c>, <c>Gemm.Multiply(…, parallel: false)</c> on arrays);
 /// on every core it is <c>a.MatMul(b)</c> and <c>Gemm.Multiply</c>, which stay on one thread below
 /// Gemm's parallel threshold, as a user's call would. OpenBLAS runs in one Python process per thread
 /// count, with OPENBLAS_NUM_THREADS set. Prints GFLOPS as % of the measured FMA peak and writes
@@ -25,7 +25,7 @@ public static class Scale
 
     private static readonly Series[] AllSeries =
     [
-        new("ours_matmul_1t", "ours, MatMul.BlockedSingleThread(a, b)", 1, true),
+        new("ours_matmul_1t", "ours, MatMulLadder.BlockedSingleThread(a, b)", 1, true),
         new("ours_into_1t", "ours, Gemm.Multiply into a preallocated array, parallel: false", 1, true),
         new("numpy_1t", "OpenBLAS (NumPy a @ b)", 1, false),
         new("ours_matmul_all", "ours, a.MatMul(b)", 0, true),
@@ -75,7 +75,7 @@ public static class Scale
             {
                 Console.Error.WriteLine($"round {round}/{rounds}: timing ours at {n}...");
                 var shape = new MatMulShape(n, n, n);
-                Keep(best, ("ours_matmul_1t", n), Sampling.Scale.Measure(() => MatMul.BlockedSingleThread(shape.A, shape.B)));
+                Keep(best, ("ours_matmul_1t", n), Sampling.Scale.Measure(() => MatMulLadder.BlockedSingleThread(shape.A, shape.B)));
                 Keep(best, ("ours_into_1t", n), Sampling.Scale.Measure(() => shape.Into(parallel: false)));
                 Keep(best, ("ours_matmul_all", n), Sampling.Scale.Measure(() => shape.Allocating()));
                 Keep(best, ("ours_into_all", n), Sampling.Scale.Measure(() => shape.Into(parallel: true)));
@@ -198,7 +198,7 @@ public static class Scale
         static JsonNode? Round(double? value, int digits) => value is { } v ? JsonValue.Create(Math.Round(v, digits)) : null;
         static JsonArray? Load(double[]? load) => load is null ? null : new JsonArray(load.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
         var numpy = about.Values.FirstOrDefault();
-        var (kernel, _) = MatMul.BlockedKernel(1024, 1024);
+        var (kernel, _) = MatMulLadder.BlockedKernel(1024, 1024);
         return new JsonObject
         {
             ["description"] = "Square float32 products n x n times n x n: ours (Foundations) against OpenBLAS through NumPy, " +

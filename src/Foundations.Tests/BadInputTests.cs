@@ -86,13 +86,13 @@ public sealed class BadInputTests
 
     [Fact]
     public void MatMulInto_ThrowsForAWrongDestinationShape() =>
-        AssertThrowsNaming<ArgumentException>(() => MatMul.Into(Tensor.Zeros(2, 3), Tensor.Zeros(3, 4), Tensor.Zeros(4, 2)),
-            "MatMul.Into", "(2, 4)", "(4, 2)");
+        AssertThrowsNaming<ArgumentException>(() => MatMulLadder.Into(Tensor.Zeros(2, 3), Tensor.Zeros(3, 4), Tensor.Zeros(4, 2)),
+            "MatMulLadder.Into", "(2, 4)", "(4, 2)");
 
     [Fact]
     public void MatMulInto_ThrowsForANonContiguousDestination() =>
-        AssertThrowsNaming<ArgumentException>(() => MatMul.Into(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2), Tensor.Zeros(2, 2).T()),
-            "MatMul.Into", "contiguous");
+        AssertThrowsNaming<ArgumentException>(() => MatMulLadder.Into(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2), Tensor.Zeros(2, 2).T()),
+            "MatMulLadder.Into", "contiguous");
 
     [Fact]
     public void T_ThrowsForRank3() =>

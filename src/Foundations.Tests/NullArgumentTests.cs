@@ -149,8 +149,8 @@ public sealed class NullArgumentTests : IDisposable
         AssertThrowsNaming<ArgumentNullException>(() => -(Tensor)null!, "Neg");
         AssertThrowsNaming<ArgumentNullException>(() => t.CopyFrom(null!), "CopyFrom");
         AssertThrowsNaming<ArgumentNullException>(() => t[0] = null!, "index");
-        AssertThrowsNaming<ArgumentNullException>(() => MatMul.Into(t, t, null!), "MatMul.Into", "destination");
-        AssertThrowsNaming<ArgumentNullException>(() => MatMul.Simd(t, null!), "MatMul.Simd");
+        AssertThrowsNaming<ArgumentNullException>(() => MatMulLadder.Into(t, t, null!), "MatMulLadder.Into", "destination");
+        AssertThrowsNaming<ArgumentNullException>(() => MatMulLadder.Simd(t, null!), "MatMulLadder.Simd");
         AssertThrowsNaming<ArgumentNullException>(() => t.Reshape(null!), "Reshape");
         AssertThrowsNaming<ArgumentNullException>(() => t.Expand(null!), "Expand");
         AssertThrowsNaming<ArgumentNullException>(() => new Generator(0).Normal(null!), "Generator.Normal");

@@ -43,7 +43,7 @@ internal static class Derivatives
         if (input.IsLeaf && input.Grad is { IsContiguous: true } grad && grad.shape.AsSpan().SequenceEqual(input.shape)
             && !ReferenceEquals(grad.Storage, x.Storage) && !ReferenceEquals(grad.Storage, y.Storage))
         {
-            Foundations.MatMul.AddInto(x, y, grad);
+            MatMulLadder.AddInto(x, y, grad);
             return null;
         }
         return x.MatMul(y);

@@ -63,16 +63,16 @@ internal static class MatMulKernelCheck
     private static readonly (string Name, Func<Tensor, Tensor, Tensor> Multiply)[] Versions =
     [
         ("a.MatMul(b)", (a, b) => a.MatMul(b)),
-        ("MatMul.BlockedSingleThread", MatMul.BlockedSingleThread),
-        ("MatMul.Into, parallel", (a, b) => Into(a, b, parallel: true)),
-        ("MatMul.Into, single thread", (a, b) => Into(a, b, parallel: false)),
+        ("MatMulLadder.BlockedSingleThread", MatMulLadder.BlockedSingleThread),
+        ("MatMulLadder.Into, parallel", (a, b) => Into(a, b, parallel: true)),
+        ("MatMulLadder.Into, single thread", (a, b) => Into(a, b, parallel: false)),
     ];
 
     // A destination full of NaN: anything accumulated into it, or left unwritten, shows.
     private static Tensor Into(Tensor a, Tensor b, bool parallel)
     {
         var c = Tensor.Full(float.NaN, a.Size(0), b.Size(1));
-        MatMul.Into(a, b, c, parallel);
+        MatMulLadder.Into(a, b, c, parallel);
         return c;
     }
 

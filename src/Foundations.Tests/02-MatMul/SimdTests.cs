@@ -5,13 +5,13 @@ using static Foundations.Engine.Tests.StridedProducts;
 namespace Foundations.Tests;
 
 /// <summary>
-/// Chapter 2's Simd loop (<see cref="MatMul.SimdInto"/>, behind <see cref="MatMul.Simd"/>) against
+/// Chapter 2's Simd loop (<see cref="MatMulLadder.SimdInto"/>, behind <see cref="MatMulLadder.Simd"/>) against
 /// a double-precision triple loop, over the shapes and strided layouts the engine's GEMM is
 /// checked on: it takes the same storage, offset and strides, and must not write outside C.
 /// </summary>
 public sealed class SimdTests
 {
-    private static readonly Multiplier Simd = (a, b, c, o) => MatMul.SimdInto(
+    private static readonly Multiplier Simd = (a, b, c, o) => MatMulLadder.SimdInto(
         a.Data, a.Offset, a.RowStride, a.ColStride, b.Data, b.Offset, b.RowStride, b.ColStride,
         c, o, a.Rows, a.Cols, b.Cols);
 

@@ -10,13 +10,13 @@ public sealed class MatMulTests
     internal static readonly IReadOnlyDictionary<string, Func<Tensor, Tensor, Tensor>> Versions =
         new Dictionary<string, Func<Tensor, Tensor, Tensor>>
         {
-            ["Naive"] = MatMul.Naive,
-            ["RowTimesColumn"] = MatMul.RowTimesColumn,
-            ["Broadcast"] = MatMul.Broadcast,
-            ["Simd"] = MatMul.Simd,
-            ["Blocked"] = MatMul.Blocked,
-            ["BlockedSingleThread"] = MatMul.BlockedSingleThread,
-            ["MathNet"] = MatMul.MathNet,
+            ["Naive"] = MatMulLadder.Naive,
+            ["RowTimesColumn"] = MatMulLadder.RowTimesColumn,
+            ["Broadcast"] = MatMulLadder.Broadcast,
+            ["Simd"] = MatMulLadder.Simd,
+            ["Blocked"] = MatMulLadder.Blocked,
+            ["BlockedSingleThread"] = MatMulLadder.BlockedSingleThread,
+            ["MathNet"] = MatMulLadder.MathNet,
             ["Into"] = (a, b) => IntoGarbage(a, b, parallel: true),
             ["IntoSingleThread"] = (a, b) => IntoGarbage(a, b, parallel: false),
             ["Tensor.MatMul"] = (a, b) => a.MatMul(b),
@@ -26,7 +26,7 @@ public sealed class MatMulTests
     private static Tensor IntoGarbage(Tensor a, Tensor b, bool parallel)
     {
         var c = Tensor.Full(float.NaN, a.Shape[0], b.Shape[1]);
-        MatMul.Into(a, b, c, parallel);
+        MatMulLadder.Into(a, b, c, parallel);
         return c;
     }
 
@@ -148,7 +148,7 @@ public sealed class MatMulTests
         var block = big[2..5];
         Assert.True(block.IsContiguous);
 
-        MatMul.Into(a, b, block);
+        MatMulLadder.Into(a, b, block);
 
         AssertMatchesReference(block, a, b, "Into a row block");
         Assert.All(big[0..2].ToArray(), v => Assert.Equal(-7f, v));
@@ -222,8 +222,8 @@ public sealed class MatMulTests
     [Fact]
     public void BlockedKernel_NamesTheKernelBlockedRunsAndItsVectorWidth()
     {
-        var (big, bigBits) = MatMul.BlockedKernel(1024, 1024);
-        var (small, smallBits) = MatMul.BlockedKernel(5, 10);
+        var (big, bigBits) = MatMulLadder.BlockedKernel(1024, 1024);
+        var (small, smallBits) = MatMulLadder.BlockedKernel(5, 10);
         if (Peak.IsSupported(512))
         {
             Assert.Equal(("AVX-512 14×32", 512), (big, bigBits));
@@ -237,6 +237,6 @@ public sealed class MatMulTests
         {
             Assert.Equal(("portable", 0), (big, bigBits));
         }
-        Assert.Contains("m = -1", Assert.Throws<ArgumentOutOfRangeException>(() => MatMul.BlockedKernel(-1, 3)).Message);
+        Assert.Contains("m = -1", Assert.Throws<ArgumentOutOfRangeException>(() => MatMulLadder.BlockedKernel(-1, 3)).Message);
     }
 }

@@ -23,7 +23,7 @@ public sealed class WriteRuleTests
         { "AddInPlace of a row", e => e[2].AddInPlace(Tensor.Ones(3)), "AddInPlace" },
         { "transposed view", e => e.T()[0].Fill(7f), "Fill" },
         { "unsqueezed view", e => e.Unsqueeze(0)[0][1].Fill(7f), "Fill" },
-        { "MatMul.Into a row slice", e => MatMul.Into(Tensor.Ones(1, 2), Tensor.Ones(2, 3), e[0..1]), "MatMul.Into" },
+        { "MatMulLadder.Into a row slice", e => MatMulLadder.Into(Tensor.Ones(1, 2), Tensor.Ones(2, 3), e[0..1]), "MatMulLadder.Into" },
     };
 
     [Theory]
@@ -59,7 +59,7 @@ public sealed class WriteRuleTests
         { "Fill", t => t.Fill(7f) },
         { "CopyFrom", t => t.CopyFrom(Tensor.Zeros(2, 3)) },
         { "AddInPlace", t => t.AddInPlace(Tensor.Ones(3)) },
-        { "MatMul.Into", t => MatMul.Into(Tensor.Ones(2, 2), Tensor.Ones(2, 3), t) },
+        { "MatMulLadder.Into", t => MatMulLadder.Into(Tensor.Ones(2, 2), Tensor.Ones(2, 3), t) },
         { "a write through a view", t => t[1].Fill(7f) },
         { "GradCheck.Numerical", t => GradCheck.Numerical(() => 0f, t) },
     };

@@ -15,12 +15,12 @@ namespace Foundations;
 /// provider: the tensor is taken apart into storage, offset and strides, and the engine sees only
 /// spans and integers.
 /// </remarks>
-public static class MatMul
+public static class MatMulLadder
 {
     /// <summary>Three nested loops, one element at a time: c[i,j] += a[i,k] * b[k,j].</summary>
     public static Tensor Naive(Tensor a, Tensor b)
     {
-        var (m, k, n) = CheckShapes(a, b, "MatMul.Naive");
+        var (m, k, n) = CheckShapes(a, b, "MatMulLadder.Naive");
         var c = Tensor.Zeros(m, n);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
@@ -32,7 +32,7 @@ public static class MatMul
     /// <summary>The innermost loop becomes one elementwise product of row i and column j, then a sum.</summary>
     public static Tensor RowTimesColumn(Tensor a, Tensor b)
     {
-        var (m, _, n) = CheckShapes(a, b, "MatMul.RowTimesColumn");
+        var (m, _, n) = CheckShapes(a, b, "MatMulLadder.RowTimesColumn");
         var c = Tensor.Zeros(m, n);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
@@ -43,7 +43,7 @@ public static class MatMul
     /// <summary>Two loops go: row i of a, as a (k, 1) column, broadcasts against all of b; summing over k gives row i of c.</summary>
     public static Tensor Broadcast(Tensor a, Tensor b)
     {
-        var (m, _, n) = CheckShapes(a, b, "MatMul.Broadcast");
+        var (m, _, n) = CheckShapes(a, b, "MatMulLadder.Broadcast");
         var c = Tensor.Zeros(m, n);
         for (int i = 0; i < m; i++)
             c[i] = (a[i].Unsqueeze(-1) * b).Sum(0);
@@ -53,7 +53,7 @@ public static class MatMul
     /// <summary>The i-k-j loop order with <c>Vector&lt;float&gt;</c>: each a[i,p] scales a whole row of b at once.</summary>
     public static Tensor Simd(Tensor a, Tensor b)
     {
-        var (m, k, n) = CheckShapes(a, b, "MatMul.Simd");
+        var (m, k, n) = CheckShapes(a, b, "MatMulLadder.Simd");
         var c = Tensor.Zeros(m, n);
         SimdInto(a.Storage, a.Offset, a.strides[0], a.strides[1],
             b.Storage, b.Offset, b.strides[0], b.strides[1], c.Storage, c.Offset, m, k, n);
@@ -113,7 +113,7 @@ public static class MatMul
     /// </summary>
     public static (string Kernel, int VectorBits) BlockedKernel(int m, int n)
     {
-        if (m < 0 || n < 0) throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : nameof(n), $"MatMul.BlockedKernel: sizes must not be negative, got m = {m}, n = {n}.");
+        if (m < 0 || n < 0) throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : nameof(n), $"MatMulLadder.BlockedKernel: sizes must not be negative, got m = {m}, n = {n}.");
         var kernel = Gemm.Choose(m, n);
         var (rows, columns) = Gemm.Tile(kernel);
         return kernel switch
@@ -129,8 +129,8 @@ public static class MatMul
 
     private static Tensor BlockedOn(Tensor a, Tensor b, bool parallel)
     {
-        var (m, _, n) = CheckShapes(a, b, parallel ? "MatMul.Blocked" : "MatMul.BlockedSingleThread");
-        var c = Tensor.Uninitialized([m, n], parallel ? "MatMul.Blocked" : "MatMul.BlockedSingleThread");   // Into overwrites every element, zeros when k = 0
+        var (m, _, n) = CheckShapes(a, b, parallel ? "MatMulLadder.Blocked" : "MatMulLadder.BlockedSingleThread");
+        var c = Tensor.Uninitialized([m, n], parallel ? "MatMulLadder.Blocked" : "MatMulLadder.BlockedSingleThread");   // Into overwrites every element, zeros when k = 0
         Into(a, b, c, parallel);
         return c;
     }
@@ -138,20 +138,20 @@ public static class MatMul
     /// <summary>MathNet.Numerics' <c>Matrix&lt;float&gt;</c> product (its managed provider unless a native one is loaded).</summary>
     public static Tensor MathNet(Tensor a, Tensor b)
     {
-        CheckShapes(a, b, "MatMul.MathNet");
+        CheckShapes(a, b, "MatMulLadder.MathNet");
         return (a.ToMatrix() * b.ToMatrix()).ToTensor();
     }
 
     /// <summary>Writes a @ b into <paramref name="destination"/> (a contiguous (m, n) tensor), overwriting it.</summary>
-    public static void Into(Tensor a, Tensor b, Tensor destination, bool parallel = true) =>
-        IntoChecked(a, b, destination, parallel, accumulate: false, "MatMul.Into");
+    internal static void Into(Tensor a, Tensor b, Tensor destination, bool parallel = true) =>
+        IntoChecked(a, b, destination, parallel, accumulate: false, "MatMulLadder.Into");
 
     /// <summary>
     /// destination += a @ b (PyTorch's <c>destination.addmm_(a, b)</c>), in the product's own loop: no
     /// (m, n) temporary. Autograd adds a weight's gradient xᵀ @ g into its Grad this way.
     /// </summary>
     internal static void AddInto(Tensor a, Tensor b, Tensor destination, bool parallel = true) =>
-        IntoChecked(a, b, destination, parallel, accumulate: true, "MatMul.AddInto");
+        IntoChecked(a, b, destination, parallel, accumulate: true, "MatMulLadder.AddInto");
 
     private static void IntoChecked(Tensor a, Tensor b, Tensor destination, bool parallel, bool accumulate, string operation)
     {
@@ -187,7 +187,7 @@ public sealed partial class Tensor
     /// <summary>Matrix product, PyTorch's <c>a @ b</c>: the fast blocked, parallel version.</summary>
     public Tensor MatMul(Tensor other)
     {
-        var result = Foundations.MatMul.Blocked(this, other);
+        var result = MatMulLadder.Blocked(this, other);
         return Autograd.ShouldRecord(this, other) ? Derivatives.MatMul(result, this, other) : result;
     }
 }

@@ -50,7 +50,7 @@ public sealed class AliasingTests
     {
         var a = Tensor.Ones(4, 4);
 
-        AssertThrowsNaming<ArgumentException>(() => MatMul.Into(a, Tensor.Ones(4, 4), a), "MatMul.Into", "shares storage");
+        AssertThrowsNaming<ArgumentException>(() => MatMulLadder.Into(a, Tensor.Ones(4, 4), a), "MatMulLadder.Into", "shares storage");
     }
 
     [Fact]
