@@ -11,7 +11,7 @@ namespace Foundations.Interactive;
 /// </summary>
 public static class TensorHtml
 {
-    public const int EdgeItems = 3;
+    public const int EdgeItems = Tensor.EdgeItems;
 
     /// <summary>Tensors of rank 3 or more show this many leading 2-d slices, then a count of the rest.</summary>
     public const int MaxSlices = 4;
@@ -66,8 +66,8 @@ public static class TensorHtml
 
         html.Append("<table style=\"").Append(TableStyle).Append("\"><caption style=\"caption-side:top;text-align:left;color:#666;white-space:nowrap\">")
             .Append(WebUtility.HtmlEncode(caption)).Append("</caption>");
-        var shownRows = Shown(rows);
-        var shownColumns = Shown(columns);
+        var shownRows = Tensor.Shown(rows, summarize: true);
+        var shownColumns = Tensor.Shown(columns, summarize: true);
         if (rank >= 1)
         {
             html.Append("<thead><tr>");
@@ -93,12 +93,6 @@ public static class TensorHtml
     private static void AppendIndex(StringBuilder html, int index) =>
         html.Append("<th style=\"").Append(IndexStyle).Append("\">")
             .Append(index < 0 ? "…" : index.ToString(CultureInfo.InvariantCulture)).Append("</th>");
-
-    /// <summary>The indices shown along a dimension, elided as ToString elides a big tensor's; -1 marks the elided middle.</summary>
-    internal static List<int> Shown(int size) =>
-        size <= 2 * EdgeItems
-            ? Enumerable.Range(0, size).ToList()
-            : [.. Enumerable.Range(0, EdgeItems), -1, .. Enumerable.Range(size - EdgeItems, EdgeItems)];
 
     /// <summary>The leading indices of slice number <paramref name="slice"/> in row-major order, e.g. [1, 0] for [1, 0, :, :].</summary>
     private static int[] SliceIndex(int[] leading, int slice)

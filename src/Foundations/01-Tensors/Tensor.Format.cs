@@ -9,7 +9,8 @@ namespace Foundations;
 // the shape (which PyTorch leaves out). src/Foundations.Tests/FormatTests.cs compares with torch.
 public sealed partial class Tensor
 {
-    private const int SummaryThreshold = 1000, EdgeItems = 3, LineWidth = 80;
+    private const int SummaryThreshold = 1000, LineWidth = 80;
+    internal const int EdgeItems = 3;
 
     public override string ToString()
     {
@@ -69,8 +70,8 @@ public sealed partial class Tensor
         text.Append(']');
     }
 
-    /// <summary>The indices printed along a dimension; -1 stands for the elided middle.</summary>
-    private static List<int> Shown(int size, bool summarize)
+    /// <summary>The indices printed along a dimension; -1 stands for the elided middle (the HTML table elides the same way).</summary>
+    internal static List<int> Shown(int size, bool summarize)
     {
         if (!summarize || size <= 2 * EdgeItems) return Enumerable.Range(0, size).ToList();
         return [.. Enumerable.Range(0, EdgeItems), -1, .. Enumerable.Range(size - EdgeItems, EdgeItems)];
