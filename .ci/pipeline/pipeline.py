@@ -3,8 +3,9 @@
 in two editions from its one source: the learner's (cells tagged `solution` removed, so exercise
 stubs stay and each check says "not attempted yet") and the instructor's (the stubs tagged `exercise`
 removed, so the solutions stand in their place and every check says "correct"). Each edition is
-written as a notebook a reader can open (build/editions/), executed with the real .NET kernel (the
-instructor's twice, the runs compared), exported to one HTML handout that opens from disk with no
+written as a notebook a reader can open (build/editions/), executed with the real .NET kernel (each
+edition as often as settings.json says, once, the runs compared when more than one; src/Course.Tests
+compares the instructor's with a live Jupyter run of it), exported to one HTML handout that opens from disk with no
 network (plus a PDF), and listed in an index; everything is recorded in a JSON report that
 src/Course.Tests reads. Its constants are in settings.json next to it.
 
@@ -625,7 +626,7 @@ def build_or_reuse(notebooks_dir, out_dir, pdf=True, repo=REPO, **build_options)
 
 
 def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page=print_pdf, inputs=None, repo=REPO):
-    """Writes both editions of every notebook, executes (the instructor's twice, compared), checks
+    """Writes both editions of every notebook, executes (each edition as often as the settings say, the runs compared), checks
     what the exercise checks said, exports each edition into a staging folder, writes the report, and
     swaps the staged editions/, executed/ and handouts/ folders in only when everything succeeded.
     The report records the hash of the inputs (inputs_hash, taken before anything is read, so an edit
@@ -730,7 +731,7 @@ def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    build_command = commands.add_parser("build", help="execute the notebooks twice, compare, export handouts, write the report")
+    build_command = commands.add_parser("build", help="execute the notebooks, export handouts, write the report")
     build_command.add_argument("--notebooks", default=str(REPO / SETTINGS["notebooksDir"]))
     build_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"]))
     build_command.add_argument("--no-pdf", action="store_true")
