@@ -3,14 +3,15 @@
 in two editions from its one source: the learner's (cells tagged `solution` removed, so exercise
 stubs stay and each check says "not attempted yet") and the instructor's (the stubs tagged `exercise`
 removed, so the solutions stand in their place and every check says "correct"). Each edition is
-written as a notebook a reader can open (build/editions/), executed with the real .NET kernel (the
-instructor's twice, the runs compared), exported to one HTML handout that opens from disk with no
+written as a notebook a reader can open (build/editions/), executed with the real .NET kernel (each
+edition as often as settings.json says, once, the runs compared when more than one; src/Course.Tests
+compares the instructor's with a live Jupyter run of it), exported to one HTML handout that opens from disk with no
 network (plus a PDF), and listed in an index; everything is recorded in a JSON report that
 src/Course.Tests reads. Its constants are in settings.json next to it.
 
 Runs under Debian's python3 (nbclient, nbconvert, nbformat from apt; see .ci/setup).
 
-    pipeline.py build [--notebooks DIR] [--out DIR] [--no-pdf]
+    pipeline.py build [--notebooks DIR] [--out DIR] [--no-pdf] [--reuse]
     pipeline.py check FILE.html...      # the offline checks alone, on exported pages
 
     pipeline.py editions [--notebooks DIR] [--out DIR]   # only write the two editions' notebooks, no kernel
@@ -23,6 +24,8 @@ failing cell never costs the previous good handouts.
 import argparse
 import copy
 import difflib
+import functools
+import hashlib
 import html
 import html.parser
 import json
@@ -502,14 +505,139 @@ def write_editions(notebooks_dir, editions_dir):
     return paths
 
 
-def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page=print_pdf):
-    """Writes both editions of every notebook, executes (the instructor's twice, compared), checks
+# What the build's outputs depend on, for deciding whether they can be reused: every file git lists
+# in the repository (tracked, and untracked but not ignored, so a new project counts before it is
+# committed), read from the working tree, except the files below, which no notebook run or export
+# reads. The list is by pattern, not of today's projects, so a new library project is covered.
+NOT_INPUTS = (
+    re.compile(r"^src/[^/]*\.Tests/"),        # the xunit projects: they read the outputs, they do not make them
+    re.compile(r"^src/[^/]*Benchmarks[^/]*/"),  # the benchmark project
+    re.compile(r"(^|/)[^/]*\.md$"),            # documentation
+    re.compile(r"^\.devcontainer/"),
+    re.compile(r"^\.ci/(test|run)$"),            # the commands that call the build, not the build
+    re.compile(r"^\.ci/pipeline/test_pipeline\.py$"),
+)
+
+
+def input_files(repo=REPO):
+    """The repository's files the outputs depend on (see NOT_INPUTS), relative POSIX paths in order, or
+    None when git cannot list them (then nothing is reused)."""
+    try:
+        listed = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"],
+                                capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if listed.returncode != 0:
+        return None
+    names = {n for n in listed.stdout.decode("utf-8", errors="surrogateescape").split("\0") if n}
+    return sorted(n for n in names if not any(rule.search(n) for rule in NOT_INPUTS))
+
+
+def inputs_hash(notebooks_dir, pdf, repo=REPO, files=None):
+    """A SHA-256 over everything the build's outputs depend on: the content of every input file (a
+    listed file that is gone counts as gone), the notebooks folder's own files when it lies outside the
+    repository (--notebooks), the build's options, and the versions of the tools outside the
+    repository that run and export the notebooks. None when the inputs cannot be listed."""
+    files = input_files(repo) if files is None else files
+    if files is None:
+        return None
+    digest = hashlib.sha256()
+
+    def add(label, data):
+        digest.update(f"{label}\0{len(data)}\0".encode("utf-8", errors="surrogateescape"))
+        digest.update(data)
+
+    for name in files:
+        path = Path(repo, name)
+        add("file " + name, path.read_bytes() if path.is_file() else b"(missing)")
+    notebooks_dir = Path(notebooks_dir).resolve()
+    add("notebooks folder", str(notebooks_dir).encode())
+    if not notebooks_dir.is_relative_to(Path(repo).resolve()):
+        for path in sorted(p for p in notebooks_dir.iterdir() if p.is_file()):
+            add("notebook " + path.name, path.read_bytes())
+    add("options", json.dumps({"pdf": bool(pdf), "settings": SETTINGS}, sort_keys=True).encode())
+    add("tools", tool_versions().encode())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def tool_versions():
+    """The .NET SDK's and the Python packages' versions, which a fresh machine could differ in."""
+    import nbclient
+    import nbconvert
+    try:
+        sdk = subprocess.run(["dotnet", "--version"], capture_output=True, text=True, timeout=120, cwd=REPO).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        sdk = "(no dotnet)"
+    return f"dotnet {sdk}; nbclient {nbclient.__version__}; nbconvert {nbconvert.__version__}; nbformat {nbformat.__version__}"
+
+
+def reuse_refusal(notebooks_dir, out_dir, pdf, current_hash):
+    """Why the outputs in out_dir cannot stand for a build of notebooks_dir now, or None when they
+    can: the last build must have finished and succeeded, from inputs with the same hash, and every
+    output its report names must still be there."""
+    out_dir = Path(out_dir)
+    report_path = out_dir / SETTINGS["report"]
+    if current_hash is None:
+        return "the inputs could not be listed with git"
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"there is no readable {report_path.name} (no finished build)"
+    if not report.get("ok"):
+        return "the last build failed"
+    recorded = (report.get("inputs") or {}).get("hash")
+    if recorded != current_hash:
+        return "the inputs changed since the last build" if recorded else "the last build recorded no inputs hash"
+    names = [p.name for p in notebooks_in_order(notebooks_dir)]
+    ran = sorted((n.get("name"), n.get("edition")) for n in report.get("notebooks", []))
+    if ran != sorted((name, which) for name in names for which in SETTINGS["editions"]):
+        return "the report does not list every notebook in every edition"
+    expected = [out_dir / SETTINGS["handoutsDir"] / "index.html"]
+    for entry in report["notebooks"]:
+        if entry.get("error") or entry.get("differences") or entry.get("offline_problems") or entry.get("exercise_problems"):
+            return f"{entry['name']} ({entry['edition']}) has problems in the report"
+        expected += [out_dir / SETTINGS["editionsDir"] / entry["edition"] / entry["name"],
+                     out_dir / SETTINGS["executedDir"] / entry["edition"] / entry["name"],
+                     out_dir / SETTINGS["handoutsDir"] / (entry.get("html") or "(no html)")]
+        if pdf:
+            expected.append(out_dir / SETTINGS["handoutsDir"] / (entry.get("pdf") or "(no pdf)"))
+    for which in SETTINGS["editions"]:
+        if (Path(notebooks_dir) / SETUP_FILE).exists():
+            expected.append(out_dir / SETTINGS["editionsDir"] / which / SETUP_FILE)
+    missing = [p for p in expected if not p.is_file() or p.stat().st_size == 0]
+    if missing:
+        return f"{len(missing)} output(s) are missing or empty, e.g. {missing[0].relative_to(out_dir) if missing[0].is_relative_to(out_dir) else missing[0]}"
+    return None
+
+
+def build_or_reuse(notebooks_dir, out_dir, pdf=True, repo=REPO, **build_options):
+    """The last build's report when its outputs can be reused (see reuse_refusal), else a new build's.
+    Says which it did."""
+    current = inputs_hash(notebooks_dir, pdf, repo)
+    refusal = reuse_refusal(notebooks_dir, out_dir, pdf, current)
+    if refusal is None:
+        report = json.loads((Path(out_dir) / SETTINGS["report"]).read_text(encoding="utf-8"))
+        print(f"pipeline: REUSING the last build in {out_dir}: it succeeded, from inputs with the same hash "
+              f"({current[:12]}, {report['inputs']['files']} files), and every output is in place; nothing executed", flush=True)
+        return report
+    print(f"pipeline: BUILDING: the last build cannot be reused: {refusal}", flush=True)
+    return build(notebooks_dir, out_dir, pdf=pdf, inputs=current, repo=repo, **build_options)
+
+
+def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page=print_pdf, inputs=None, repo=REPO):
+    """Writes both editions of every notebook, executes (each edition as often as the settings say, the runs compared), checks
     what the exercise checks said, exports each edition into a staging folder, writes the report, and
     swaps the staged editions/, executed/ and handouts/ folders in only when everything succeeded.
-    Returns the report."""
+    The report records the hash of the inputs (inputs_hash, taken before anything is read, so an edit
+    during the build makes it stale); the previous report is removed first, so a build that is
+    killed half-way leaves none to reuse. Returns the report."""
     out_dir = Path(out_dir)
+    files = input_files(repo)
+    inputs = inputs_hash(notebooks_dir, pdf, repo, files) if inputs is None else inputs
     notebooks = notebooks_in_order(notebooks_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / SETTINGS["report"]).unlink(missing_ok=True)
     if execute_notebook is execute and not any((folder / ".config" / "dotnet-tools.json").exists() for folder in out_dir.resolve().parents):
         # The kernelspec starts `dotnet interactive`, a local tool that dotnet finds from the kernel's
         # working directory, the edition's folder under out_dir.
@@ -521,7 +649,8 @@ def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page
     for folder in (editions_dir, executed_dir, handouts_dir, second_dir):
         folder.mkdir(parents=True)
     report = {"notebooks_dir": str(Path(notebooks_dir).resolve()), "executions": SETTINGS["executionsPerNotebook"],
-              "editions": SETTINGS["editions"], "notebooks": [], "ok": False, "error": None}
+              "editions": SETTINGS["editions"], "inputs": {"hash": inputs, "files": len(files) if files is not None else None},
+              "notebooks": [], "ok": False, "error": None}
     if not notebooks:
         report["error"] = f"no notebooks in {notebooks_dir}"
     chapters = []
@@ -602,10 +731,12 @@ def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    build_command = commands.add_parser("build", help="execute the notebooks twice, compare, export handouts, write the report")
+    build_command = commands.add_parser("build", help="execute the notebooks, export handouts, write the report")
     build_command.add_argument("--notebooks", default=str(REPO / SETTINGS["notebooksDir"]))
     build_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"]))
     build_command.add_argument("--no-pdf", action="store_true")
+    build_command.add_argument("--reuse", action="store_true",
+                               help="keep the last build when it succeeded from inputs with the same hash and its outputs are all there")
     editions_command = commands.add_parser("editions", help="write the learner's and the instructor's notebooks only (no kernel)")
     editions_command.add_argument("--notebooks", default=str(REPO / SETTINGS["notebooksDir"]))
     editions_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"] / SETTINGS["editionsDir"]))
@@ -613,7 +744,8 @@ def main(argv):
     check_command.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "build":
-        return 0 if build(args.notebooks, args.out, pdf=not args.no_pdf)["ok"] else 1
+        run = build_or_reuse if args.reuse else build
+        return 0 if run(args.notebooks, args.out, pdf=not args.no_pdf)["ok"] else 1
     if args.command == "editions":
         paths = write_editions(args.notebooks, args.out)
         for which in SETTINGS["editions"]:

@@ -3,9 +3,11 @@
 Run by .ci/test, which counts them in its summary:  /usr/bin/python3 .ci/pipeline/test_pipeline.py"""
 
 import json
+import subprocess
 import sys
 import tempfile
 import unittest
+import unittest.mock
 from pathlib import Path
 
 import nbformat
@@ -214,8 +216,9 @@ class EditionTests(unittest.TestCase):
             self.assertTrue(Path(edition_folder, "../../../src").resolve() == Path(folder, "src").resolve())
 
 
-class BuildTests(unittest.TestCase):
-    """The build with a stand-in for the kernel: the report, and the swap that keeps good handouts."""
+class FakeKernelBuild:
+    """A repository in a temporary folder (git, with build/ ignored as in the real one, a library
+    under src/, a test project and a README) whose notebooks a stand-in for the kernel runs."""
 
     def setUp(self):
         self.folder = Path(tempfile.mkdtemp())
@@ -226,6 +229,11 @@ class BuildTests(unittest.TestCase):
                           ("throw new NotImplementedException();", [], ["exercise"]), ("Solve();", [], ["solution"]), ("Check()", [], ["check"]))
             nbformat.write(nb, self.notebooks / name)
         Path(self.notebooks, "setup.dib").write_text('#r "../src/Foundations.dll"\n')
+        for name, text in (("src/Foundations/Tensor.cs", "class Tensor {}"), ("src/Foundations.Tests/TensorTests.cs", "class TensorTests {}"),
+                           ("src/Foundations.Benchmarks/Gemm.cs", "class Gemm {}"), ("README.md", "# Course"), (".gitignore", "build/\n")):
+            Path(self.folder, name).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.folder, name).write_text(text)
+        subprocess.run(["git", "init", "-q", str(self.folder)], check=True)
         self.out = self.folder / "build"
 
     def tearDown(self):
@@ -259,15 +267,31 @@ class BuildTests(unittest.TestCase):
 
     def build(self, **kernel):
         self.kernel = self.fake_kernel(**kernel)
-        return pipeline.build(self.notebooks, self.out, pdf=False, execute_notebook=self.kernel)
+        return pipeline.build(self.notebooks, self.out, pdf=False, execute_notebook=self.kernel, repo=self.folder)
+
+    def build_or_reuse(self, **kernel):
+        self.kernel = self.fake_kernel(**kernel)
+        return pipeline.build_or_reuse(self.notebooks, self.out, pdf=False, execute_notebook=self.kernel, repo=self.folder)
+
+    def runs_per_build(self):
+        return 2 * (pipeline.SETTINGS["learnerExecutions"] + pipeline.SETTINGS["executionsPerNotebook"])
+
+    def inputs_hash(self):
+        return pipeline.inputs_hash(self.notebooks, False, self.folder)
+
+
+class BuildTests(FakeKernelBuild, unittest.TestCase):
+    """The build with a stand-in for the kernel: the report, and the swap that keeps good handouts."""
 
     def test_a_clean_build_writes_both_editions_handouts_index_and_report(self):
         report = self.build()
         self.assertTrue(report["ok"], report)
         self.assertEqual([("01_a.ipynb", "learner"), ("01_a.ipynb", "instructor"), ("02_b.ipynb", "learner"), ("02_b.ipynb", "instructor")],
                          [(n["name"], n["edition"]) for n in report["notebooks"]])
-        self.assertEqual([1, 2, 1, 2], [len(n["seconds"]) for n in report["notebooks"]], "the learner's edition runs once, the instructor's twice")
-        self.assertEqual({("01_a.ipynb", "learner"): 1, ("01_a.ipynb", "instructor"): 2, ("02_b.ipynb", "learner"): 1, ("02_b.ipynb", "instructor"): 2}, self.kernel.runs)
+        learner, instructor = pipeline.SETTINGS["learnerExecutions"], pipeline.SETTINGS["executionsPerNotebook"]
+        self.assertEqual([learner, instructor, learner, instructor], [len(n["seconds"]) for n in report["notebooks"]], "each edition runs as often as the settings say")
+        self.assertEqual({("01_a.ipynb", "learner"): learner, ("01_a.ipynb", "instructor"): instructor,
+                          ("02_b.ipynb", "learner"): learner, ("02_b.ipynb", "instructor"): instructor}, self.kernel.runs)
         for which in ("learner", "instructor"):
             self.assertTrue((self.out / "handouts" / which / "01_a.html").exists())
             self.assertTrue((self.out / "executed" / which / "02_b.ipynb").exists())
@@ -304,7 +328,10 @@ class BuildTests(unittest.TestCase):
         self.assertFalse((self.out / "handouts").exists())
 
     def test_runs_that_differ_fail_the_build_and_name_the_cell(self):
-        report = self.build(vary="01_a.ipynb")
+        # The settings run each edition once (the live front end makes the second run); with more
+        # runs the pipeline compares them.
+        with unittest.mock.patch.dict(pipeline.SETTINGS, executionsPerNotebook=2):
+            report = self.build(vary="01_a.ipynb")
         self.assertFalse(report["ok"])
         [difference] = report["notebooks"][1]["differences"]
         self.assertEqual(1, difference["cell"])
@@ -317,6 +344,121 @@ class BuildTests(unittest.TestCase):
         report = self.build()
         self.assertFalse(report["ok"])
         self.assertIn("no notebooks", report["error"])
+
+
+class ReuseTests(FakeKernelBuild, unittest.TestCase):
+    """.ci/test reuses the outputs of .ci/handouts only when they are complete, succeeded, and were
+    built from inputs with the hash the repository has now."""
+
+    def test_the_hash_changes_when_a_notebook_or_the_setup_changes(self):
+        before = self.inputs_hash()
+        self.assertEqual(before, self.inputs_hash(), "the hash of unchanged inputs is stable")
+        nb = nbformat.read(self.notebooks / "01_a.ipynb", as_version=4)
+        nb.cells[1].source += " // edited"
+        nbformat.write(nb, self.notebooks / "01_a.ipynb")
+        after_notebook = self.inputs_hash()
+        self.assertNotEqual(before, after_notebook)
+        Path(self.notebooks, "setup.dib").write_text('#r "../src/Foundations.dll"\n// edited\n')
+        self.assertNotEqual(after_notebook, self.inputs_hash())
+
+    def test_the_hash_changes_when_a_src_file_changes_or_a_new_project_appears(self):
+        before = self.inputs_hash()
+        Path(self.folder, "src/Foundations/Tensor.cs").write_text("class Tensor { int changed; }")
+        edited = self.inputs_hash()
+        self.assertNotEqual(before, edited)
+        Path(self.folder, "src/Foundations.Engine").mkdir()
+        Path(self.folder, "src/Foundations.Engine/Engine.cs").write_text("class Engine {}")
+        self.assertNotEqual(edited, self.inputs_hash(), "a new, not yet committed project under src/ is an input")
+
+    def test_the_hash_changes_when_a_tracked_input_is_deleted(self):
+        subprocess.run(["git", "-C", str(self.folder), "add", "-A"], check=True)
+        before = self.inputs_hash()
+        Path(self.folder, "src/Foundations/Tensor.cs").unlink()
+        self.assertNotEqual(before, self.inputs_hash())
+
+    def test_tests_benchmarks_docs_and_the_build_folder_are_not_inputs(self):
+        before = self.inputs_hash()
+        Path(self.folder, "src/Foundations.Tests/TensorTests.cs").write_text("class TensorTests { int more; }")
+        Path(self.folder, "src/Foundations.Benchmarks/Gemm.cs").write_text("class Gemm { int more; }")
+        Path(self.folder, "README.md").write_text("# Course, edited")
+        (self.out / "executed").mkdir(parents=True)
+        (self.out / "executed" / "01_a.ipynb").write_text("{}")
+        self.assertEqual(before, self.inputs_hash())
+        self.assertIn("src/Foundations/Tensor.cs", pipeline.input_files(self.folder))
+        self.assertFalse(any(n.startswith("build/") for n in pipeline.input_files(self.folder)))
+
+    def test_the_hash_depends_on_the_options(self):
+        self.assertNotEqual(pipeline.inputs_hash(self.notebooks, False, self.folder), pipeline.inputs_hash(self.notebooks, True, self.folder))
+
+    def test_a_successful_build_is_reused_without_running_anything(self):
+        first = self.build()
+        self.assertTrue(first["ok"], first)
+        self.assertEqual(self.inputs_hash(), first["inputs"]["hash"])
+        again = self.build_or_reuse()
+        self.assertEqual({}, self.kernel.runs, "nothing was executed")
+        self.assertEqual(first, again)
+
+    def test_reuse_is_refused_after_a_failed_run(self):
+        self.build()
+        failed = self.build(fail="02_b.ipynb")
+        self.assertFalse(failed["ok"])
+        self.assertTrue((self.out / "handouts" / "learner" / "01_a.html").exists(), "the previous handouts are still there")
+        self.assertEqual("the last build failed", pipeline.reuse_refusal(self.notebooks, self.out, False, self.inputs_hash()))
+        rebuilt = self.build_or_reuse()
+        self.assertTrue(rebuilt["ok"])
+        self.assertEqual(self.runs_per_build(), sum(self.kernel.runs.values()), "everything ran again")
+
+    def test_reuse_is_refused_after_a_check_said_the_wrong_thing(self):
+        self.build(wrong="01_a.ipynb")
+        self.assertEqual("the last build failed", pipeline.reuse_refusal(self.notebooks, self.out, False, self.inputs_hash()))
+
+    def test_reuse_is_refused_when_a_notebook_or_a_src_file_changed(self):
+        self.build()
+        Path(self.folder, "src/Foundations/Tensor.cs").write_text("class Tensor { int changed; }")
+        self.assertEqual("the inputs changed since the last build", pipeline.reuse_refusal(self.notebooks, self.out, False, self.inputs_hash()))
+        self.build_or_reuse()
+        self.assertEqual(self.runs_per_build(), sum(self.kernel.runs.values()))
+        self.assertEqual(self.inputs_hash(), json.loads((self.out / pipeline.SETTINGS["report"]).read_text())["inputs"]["hash"])
+        nbformat.write(notebook("# Chapter three", ("x", [], []), ("Check()", [], ["check"])), self.notebooks / "03_c.ipynb")
+        self.assertEqual("the inputs changed since the last build", pipeline.reuse_refusal(self.notebooks, self.out, False, self.inputs_hash()))
+
+    def test_reuse_is_refused_when_an_output_is_missing_or_empty(self):
+        self.build()
+        current = self.inputs_hash()
+        self.assertIsNone(pipeline.reuse_refusal(self.notebooks, self.out, False, current))
+        executed = self.out / "executed" / "instructor" / "02_b.ipynb"
+        kept = executed.read_bytes()
+        executed.unlink()
+        self.assertIn("missing or empty, e.g. executed/instructor/02_b.ipynb", pipeline.reuse_refusal(self.notebooks, self.out, False, current))
+        executed.write_bytes(kept)
+        handout = self.out / "handouts" / "learner" / "01_a.html"
+        kept = handout.read_bytes()
+        handout.write_text("")
+        self.assertIn("missing or empty", pipeline.reuse_refusal(self.notebooks, self.out, False, current))
+        handout.write_bytes(kept)
+        self.assertIsNone(pipeline.reuse_refusal(self.notebooks, self.out, False, current))
+        self.assertIsNotNone(pipeline.reuse_refusal(self.notebooks, self.out, True, pipeline.inputs_hash(self.notebooks, True, self.folder)),
+                             "a build without PDFs cannot stand for one with them")
+        self.assertIn("missing or empty", pipeline.reuse_refusal(self.notebooks, self.out, True, current), "nor could its report, if the hash matched")
+
+    def test_a_build_killed_half_way_leaves_nothing_to_reuse(self):
+        self.build()
+
+        def killed(source, target):
+            raise KeyboardInterrupt
+        with self.assertRaises(KeyboardInterrupt):
+            pipeline.build(self.notebooks, self.out, pdf=False, execute_notebook=killed, repo=self.folder)
+        self.assertIn("no finished build", pipeline.reuse_refusal(self.notebooks, self.out, False, self.inputs_hash()))
+
+    def test_a_report_without_a_hash_or_without_git_is_not_reused(self):
+        self.build()
+        report_path = self.out / pipeline.SETTINGS["report"]
+        report = json.loads(report_path.read_text())
+        del report["inputs"]
+        report_path.write_text(json.dumps(report))
+        self.assertEqual("the last build recorded no inputs hash", pipeline.reuse_refusal(self.notebooks, self.out, False, self.inputs_hash()))
+        self.assertIsNone(pipeline.input_files(Path(self.folder, "notebooks", "no-such-folder")))
+        self.assertIn("could not be listed", pipeline.reuse_refusal(self.notebooks, self.out, False, None))
 
 
 if __name__ == "__main__":
