@@ -27,8 +27,8 @@ public static partial class RepoRules
 
     /// <summary>
     /// devcontainer.json (JSON with comments): a pinned image, the Polyglot Notebooks, Jupyter and C#
-    /// extensions, features pinned to exact versions (the .NET SDK one to global.json's), and a
-    /// postCreateCommand that runs the set-up command.
+    /// extensions, features pinned to exact versions (the .NET SDK one to a .NET 10 SDK that global.json
+    /// accepts), and a postCreateCommand that runs the set-up command.
     /// </summary>
     public static IReadOnlyList<string> Devcontainer(string devcontainerJson, string? sdkVersion)
     {
@@ -68,8 +68,9 @@ public static partial class RepoRules
                         ? v.GetString()! : "";
                     if (!ExactVersion().IsMatch(version))
                         problems.Add($"feature {feature.Name} has version \"{version}\"; pin an exact version (x.y.z)");
-                    else if (feature.Name.Contains("/features/dotnet:", StringComparison.Ordinal) && sdkVersion is not null && version != sdkVersion)
-                        problems.Add($"feature {feature.Name} installs SDK {version} but global.json pins {sdkVersion}");
+                    else if (feature.Name.Contains("/features/dotnet:", StringComparison.Ordinal) && sdkVersion is not null
+                        && (!version.StartsWith("10.0.", StringComparison.Ordinal) || Version.Parse(version) < Version.Parse(sdkVersion)))
+                        problems.Add($"feature {feature.Name} installs SDK {version}, but global.json accepts .NET 10 SDKs from {sdkVersion} on");
                 }
             }
 
@@ -113,7 +114,11 @@ public static partial class RepoRules
         return problems;
     }
 
-    /// <summary>global.json pins an exact .NET 10 SDK and allows at most patch roll-forward.</summary>
+    /// <summary>
+    /// global.json accepts any .NET 10 SDK or newer, so a learner's Visual Studio (10.0.1xx) or a later
+    /// feature band or major version is not refused: the lowest 10.0 feature band as the version, and a
+    /// roll-forward to the latest major, without previews.
+    /// </summary>
     public static IReadOnlyList<string> GlobalJson(string json)
     {
         try
@@ -124,8 +129,11 @@ public static partial class RepoRules
             var rollForward = sdk.TryGetProperty("rollForward", out var r) ? r.GetString() ?? "" : "";
             var problems = new List<string>();
             if (!SdkVersionPattern().IsMatch(version)) problems.Add($"sdk.version is \"{version}\", not an exact 10.0.xyz SDK version");
-            if (rollForward is not ("" or "disable" or "patch" or "latestPatch"))
-                problems.Add($"sdk.rollForward is \"{rollForward}\", which lets a different feature band or major version in");
+            else if (version != "10.0.100") problems.Add($"sdk.version is \"{version}\"; 10.0.100, the first .NET 10 SDK, refuses no .NET 10 SDK");
+            if (rollForward != "latestMajor")
+                problems.Add($"sdk.rollForward is \"{rollForward}\"; \"latestMajor\" lets every newer feature band and major version in");
+            if (sdk.TryGetProperty("allowPrerelease", out var pre) && pre.ValueKind == JsonValueKind.True)
+                problems.Add("sdk.allowPrerelease is true, so a preview SDK would be picked over a release");
             return problems;
         }
         catch (JsonException e)
@@ -148,7 +156,11 @@ public static partial class RepoRules
         }
     }
 
-    /// <summary>.config/dotnet-tools.json pins the kernel tool to the version the course was built with, with no roll-forward.</summary>
+    /// <summary>
+    /// .config/dotnet-tools.json pins the kernel tool to the version the course was built with, and lets
+    /// it run on a newer .NET runtime than the one it targets (rollForward true), so a machine with only
+    /// .NET 11 can start it. The version stays exact: roll-forward is about the runtime, not the tool.
+    /// </summary>
     public static IReadOnlyList<string> ToolManifest(string json)
     {
         try
@@ -162,8 +174,8 @@ public static partial class RepoRules
                 return [$"dotnet-tools.json does not list {KernelToolId}"];
             var version = kernel.Value.TryGetProperty("version", out var v) ? v.GetString() : null;
             if (version is null || !ExactVersion().IsMatch(version)) problems.Add($"{KernelToolId} is pinned to \"{version ?? "nothing"}\", not an exact version (the kernel is pinned here and only here)");
-            if (kernel.Value.TryGetProperty("rollForward", out var roll) && roll.ValueKind == JsonValueKind.True)
-                problems.Add($"{KernelToolId} has rollForward true, so a newer kernel could be used");
+            if (!kernel.Value.TryGetProperty("rollForward", out var roll) || roll.ValueKind != JsonValueKind.True)
+                problems.Add($"{KernelToolId} lacks rollForward true, so a machine with only a newer .NET runtime cannot start the kernel");
             return problems;
         }
         catch (JsonException e)

@@ -49,7 +49,9 @@ public sealed class SetupTests
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "\"dotnet restore\"", StringComparison.Ordinal), "10.0.401"), "should run .ci/setup");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "\".ci/setup-old\"", StringComparison.Ordinal), "10.0.401"), "should run .ci/setup");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"20.20.2\"", "\"lts\"", StringComparison.Ordinal), "10.0.401"), "pin an exact version");
-        Rejects(RepoRules.Devcontainer(GoodDevcontainer, "10.0.100"), "global.json pins 10.0.100");
+        Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer, "10.0.100"));
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer, "10.0.500"), "accepts .NET 10 SDKs from 10.0.500");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"10.0.401\"", "\"9.0.300\"", StringComparison.Ordinal), "10.0.100"), "installs SDK 9.0.300");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT\": \"1\"", "", StringComparison.Ordinal), "10.0.401"), "sends telemetry");
         Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "[\"bash\", \".ci/setup\"]", StringComparison.Ordinal), "10.0.401"));
         Assert.Empty(RepoRules.ImagePinned("mcr.microsoft.com/devcontainers/base@sha256:9a5942e64b35c5497c591b9bf177f4a3002d43440bf0a5e1a14fc34667b1a5c1"));
@@ -72,29 +74,32 @@ public sealed class SetupTests
     }
 
     [Fact]
-    public void GlobalJson_PinsAnExactSdk() => NoProblems(RepoRules.GlobalJson(Repo.Read("global.json")), "global.json");
+    public void GlobalJson_AcceptsEveryDotNet10SdkOrNewer() => NoProblems(RepoRules.GlobalJson(Repo.Read("global.json")), "global.json");
 
     [Fact]
-    public void GlobalJson_RuleRejectsLooseSdkVersions()
+    public void GlobalJson_RuleRejectsPinsThatRefuseALearnersSdk()
     {
-        Assert.Empty(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0.401\", \"rollForward\": \"latestPatch\"}}"));
-        Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0.401\", \"rollForward\": \"latestMajor\"}}"), "rollForward");
+        Assert.Empty(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0.100\", \"rollForward\": \"latestMajor\", \"allowPrerelease\": false}}"));
+        Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0.401\", \"rollForward\": \"latestPatch\"}}"), "refuses no .NET 10 SDK");
+        Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0.401\", \"rollForward\": \"latestPatch\"}}"), "rollForward");
+        Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0.100\", \"rollForward\": \"latestFeature\"}}"), "latestMajor");
+        Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0.100\", \"rollForward\": \"latestMajor\", \"allowPrerelease\": true}}"), "preview");
         Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"10.0\"}}"), "not an exact");
         Rejects(RepoRules.GlobalJson("{\"sdk\": {\"version\": \"9.0.300\"}}"), "not an exact");
         Rejects(RepoRules.GlobalJson("{}"), "no \"sdk\"");
     }
 
     [Fact]
-    public void ToolManifest_PinsTheKernel() =>
+    public void ToolManifest_PinsTheKernel_AndLetsItRunOnNewerRuntimes() =>
         NoProblems(RepoRules.ToolManifest(Repo.Read(".config", "dotnet-tools.json")), ".config/dotnet-tools.json");
 
     [Fact]
     public void ToolManifest_RuleRejectsALooseKernelVersion()
     {
-        const string good = "{\"version\": 1, \"isRoot\": true, \"tools\": {\"microsoft.dotnet-interactive\": {\"version\": \"1.0.712001\", \"commands\": [\"dotnet-interactive\"], \"rollForward\": false}}}";
+        const string good = "{\"version\": 1, \"isRoot\": true, \"tools\": {\"microsoft.dotnet-interactive\": {\"version\": \"1.0.712001\", \"commands\": [\"dotnet-interactive\"], \"rollForward\": true}}}";
         Assert.Empty(RepoRules.ToolManifest(good));
         Rejects(RepoRules.ToolManifest(good.Replace("1.0.712001", "1.0.*", StringComparison.Ordinal)), "not an exact version");
-        Rejects(RepoRules.ToolManifest(good.Replace("\"rollForward\": false", "\"rollForward\": true", StringComparison.Ordinal)), "rollForward true");
+        Rejects(RepoRules.ToolManifest(good.Replace("\"rollForward\": true", "\"rollForward\": false", StringComparison.Ordinal)), "newer .NET runtime");
         Rejects(RepoRules.ToolManifest("{\"version\": 1, \"tools\": {}}"), "does not list");
     }
 
