@@ -16,7 +16,10 @@ public static partial class RepoRules
     public const string TestCommand = ".ci/test";
     public const string KernelToolId = "microsoft.dotnet-interactive";
 
-    public static readonly string[] RequiredExtensions = ["ms-dotnettools.dotnet-interactive-vscode", "ms-toolsai.jupyter"];
+    public static readonly string[] RequiredExtensions = ["ms-toolsai.jupyter"];
+
+    /// <summary>Polyglot Notebooks: deprecated, and it takes every .NET notebook over with a kernel it downloads.</summary>
+    public const string PolyglotExtension = "ms-dotnettools.dotnet-interactive-vscode";
     public static readonly string[] CSharpExtensions = ["ms-dotnettools.csharp", "ms-dotnettools.csdevkit"];
 
     private static readonly JsonDocumentOptions JsonWithComments = new()
@@ -26,9 +29,10 @@ public static partial class RepoRules
     };
 
     /// <summary>
-    /// devcontainer.json (JSON with comments): a pinned image, the Polyglot Notebooks, Jupyter and C#
-    /// extensions, features pinned to exact versions (the .NET SDK one to a .NET 10 SDK that global.json
-    /// accepts), and a postCreateCommand that runs the set-up command.
+    /// devcontainer.json (JSON with comments): a pinned image, the Jupyter and C# extensions and not
+    /// Polyglot Notebooks, features pinned to exact versions (the .NET SDK one to a .NET 10 SDK that
+    /// global.json accepts), the set-up command in onCreateCommand (which prebuilds keep), and the
+    /// README and chapter 1 opened for the learner.
     /// </summary>
     public static IReadOnlyList<string> Devcontainer(string devcontainerJson, string? sdkVersion)
     {
@@ -59,6 +63,14 @@ public static partial class RepoRules
                 problems.Add($"customizations.vscode.extensions lacks {required}");
             if (!CSharpExtensions.Any(extensions.Contains))
                 problems.Add($"customizations.vscode.extensions lacks a C# extension ({string.Join(" or ", CSharpExtensions)})");
+            if (extensions.Contains(PolyglotExtension))
+                problems.Add($"customizations.vscode.extensions installs {PolyglotExtension} (Polyglot Notebooks), which takes every .NET notebook over with a kernel it downloads, instead of the pinned one");
+            var openFiles = root.TryGetProperty("customizations", out var c2) && c2.ValueKind == JsonValueKind.Object
+                && c2.TryGetProperty("codespaces", out var codespaces) && codespaces.ValueKind == JsonValueKind.Object
+                && codespaces.TryGetProperty("openFiles", out var files) && files.ValueKind == JsonValueKind.Array
+                ? files.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!).ToList() : [];
+            foreach (var file in new[] { "README.md", "notebooks/01_neuron.ipynb" }.Where(f => !openFiles.Contains(f)))
+                problems.Add($"customizations.codespaces.openFiles does not open {file}");
 
             if (root.TryGetProperty("features", out var features) && features.ValueKind == JsonValueKind.Object)
             {
@@ -74,9 +86,9 @@ public static partial class RepoRules
                 }
             }
 
-            var postCreate = root.TryGetProperty("postCreateCommand", out var command) ? CommandText(command) : "";
-            if (!Runs(postCreate, SetupCommand))
-                problems.Add($"postCreateCommand is \"{postCreate}\"; it should run {SetupCommand}, the README's set-up command");
+            var onCreate = root.TryGetProperty("onCreateCommand", out var command) ? CommandText(command) : "";
+            if (!Runs(onCreate, SetupCommand))
+                problems.Add($"onCreateCommand is \"{onCreate}\"; it should run {SetupCommand}, the README's set-up command, where prebuilds keep its work");
             var telemetry = root.TryGetProperty("containerEnv", out var env) && env.ValueKind == JsonValueKind.Object
                 && env.TryGetProperty("DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT", out var optOut) && optOut.ValueKind == JsonValueKind.String ? optOut.GetString() : null;
             if (telemetry != "1")
@@ -94,7 +106,7 @@ public static partial class RepoRules
         if (colon < 0) return [$"image {image} has no tag, so it means :latest; pin a versioned tag"];
         var tag = image[(colon + 1)..];
         if (tag.Equals("latest", StringComparison.OrdinalIgnoreCase) || !VersionInTag().IsMatch(tag))
-            return [$"image tag \"{tag}\" does not pin a version (expected something like 2.2.3-bookworm)"];
+            return [$"image tag \"{tag}\" does not pin a version (expected something like 2.1.11-bookworm)"];
         return [];
     }
 

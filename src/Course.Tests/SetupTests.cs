@@ -16,15 +16,16 @@ public sealed class SetupTests
         // A comment, as VS Code writes them.
         {
           "name": "sample",
-          "image": "mcr.microsoft.com/devcontainers/base:2.2.3-bookworm",
+          "image": "mcr.microsoft.com/devcontainers/base:2.1.11-bookworm",
           "features": {
             "ghcr.io/devcontainers/features/dotnet:2": { "version": "10.0.401" },
             "ghcr.io/devcontainers/features/node:1": { "version": "20.20.2" }, /* trailing comma next */
           },
-          "customizations": { "vscode": { "extensions": [
-            "ms-dotnettools.dotnet-interactive-vscode", "ms-toolsai.jupyter", "ms-dotnettools.csdevkit"
-          ] } },
-          "postCreateCommand": ".ci/setup",
+          "customizations": {
+            "vscode": { "extensions": ["ms-toolsai.jupyter", "ms-dotnettools.csharp", "ms-dotnettools.csdevkit"] },
+            "codespaces": { "openFiles": ["README.md", "notebooks/01_neuron.ipynb"] }
+          },
+          "onCreateCommand": ".ci/setup",
           "containerEnv": { "DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT": "1" }
         }
         """;
@@ -40,12 +41,14 @@ public sealed class SetupTests
     {
         Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer, "10.0.401"));
         Rejects(RepoRules.Devcontainer("{ \"image\": ", "10.0.401"), "does not parse");
-        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("base:2.2.3-bookworm", "base:latest", StringComparison.Ordinal), "10.0.401"), "does not pin a version");
-        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("base:2.2.3-bookworm", "base", StringComparison.Ordinal), "10.0.401"), "has no tag");
-        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("base:2.2.3-bookworm", "base:bookworm", StringComparison.Ordinal), "10.0.401"), "does not pin a version");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("base:2.1.11-bookworm", "base:latest", StringComparison.Ordinal), "10.0.401"), "does not pin a version");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("base:2.1.11-bookworm", "base", StringComparison.Ordinal), "10.0.401"), "has no tag");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("base:2.1.11-bookworm", "base:bookworm", StringComparison.Ordinal), "10.0.401"), "does not pin a version");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"ms-toolsai.jupyter\", ", "", StringComparison.Ordinal), "10.0.401"), "lacks ms-toolsai.jupyter");
-        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"ms-dotnettools.dotnet-interactive-vscode\", ", "", StringComparison.Ordinal), "10.0.401"), "lacks ms-dotnettools.dotnet-interactive-vscode");
-        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(", \"ms-dotnettools.csdevkit\"", "", StringComparison.Ordinal), "10.0.401"), "lacks a C# extension");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("[\"ms-toolsai.jupyter\", ", "[\"ms-dotnettools.dotnet-interactive-vscode\", \"ms-toolsai.jupyter\", ", StringComparison.Ordinal), "10.0.401"), "Polyglot Notebooks");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(", \"ms-dotnettools.csharp\", \"ms-dotnettools.csdevkit\"", "", StringComparison.Ordinal), "10.0.401"), "lacks a C# extension");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(", \"notebooks/01_neuron.ipynb\"", "", StringComparison.Ordinal), "10.0.401"), "does not open notebooks/01_neuron.ipynb");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"onCreateCommand\"", "\"postCreateCommand\"", StringComparison.Ordinal), "10.0.401"), "onCreateCommand");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "\"dotnet restore\"", StringComparison.Ordinal), "10.0.401"), "should run .ci/setup");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "\".ci/setup-old\"", StringComparison.Ordinal), "10.0.401"), "should run .ci/setup");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"20.20.2\"", "\"lts\"", StringComparison.Ordinal), "10.0.401"), "pin an exact version");
