@@ -1,57 +1,14 @@
-using System.Diagnostics;
-using Foundations.Engine;
+using Foundations.Engine.Tests;
 
 namespace Foundations.Tests;
 
-/// <summary>
-/// The kernel a process picks depends on what the runtime lets it use, so these tests start the
-/// test assembly again (<see cref="MatMulKernelCheck"/>) with .NET's instruction-set switches, and check
-/// that it picks the expected kernel and still matches the reference. .NET 10 honours
-/// DOTNET_EnableAVX512 (not the older DOTNET_EnableAVX512F, which it ignores), DOTNET_EnableAVX2
-/// (which also turns off FMA and AVX-512), DOTNET_EnableHWIntrinsic and DOTNET_PreferredVectorBitWidth.
-/// </summary>
+/// <summary>The tensor matmul entry points (<see cref="MatMulKernelCheck"/>) in processes with instruction sets switched off (<see cref="KernelProcess"/>).</summary>
 public sealed class MatMulKernelProcessTests
 {
-    private static string NarrowerThanAvx512 => Gemm.IsSupported(GemmKernel.Avx2) ? "Avx2" : "Portable";
-
-    public static TheoryData<string, string, string> Settings() => new()
-    {
-        { "", "", Gemm.Best.ToString() },
-        { "DOTNET_EnableAVX512", "0", NarrowerThanAvx512 },
-        { "DOTNET_PreferredVectorBitWidth", "256", NarrowerThanAvx512 },
-        { "DOTNET_EnableAVX2", "0", "Portable" },
-        { "DOTNET_EnableHWIntrinsic", "0", "Portable" },
-    };
+    public static TheoryData<string, string, string> Settings() => KernelProcess.Settings();
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void KernelCheck_InProcessWithSwitch_PicksKernelAndMatchesReference(string variable, string value, string kernel)
-    {
-        var (exitCode, output) = RunKernelCheck(variable, value);
-        Assert.True(exitCode == 0, $"kernel check with {variable}={value} exited with {exitCode}:\n{output}");
-        Assert.StartsWith($"kernel={kernel} ", output);
-        Assert.Contains("cases match", output);
-    }
-
-    private static (int ExitCode, string Output) RunKernelCheck(string variable, string value)
-    {
-        // The SDK tells test hosts where dotnet is; a runner started some other way has it on PATH.
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { typeof(MatMulKernelCheck).Assembly.Location, "kernel-check" },
-        };
-        if (variable.Length > 0) start.Environment[variable] = value;
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"kernel check with {variable}={value} did not finish in two minutes:\n{output}");
-        }
-        return (process.ExitCode, output + error.Result);
-    }
+    public void KernelCheck_InProcessWithSwitch_PicksKernelAndMatchesReference(string variable, string value, string kernel) =>
+        KernelProcess.Check(typeof(MatMulKernelCheck).Assembly, variable, value, kernel);
 }

@@ -73,7 +73,8 @@ public sealed partial class Tensor
         {
             if (Count == 0 && kind != Accumulate.Sum)
                 throw new ArgumentException($"{operation}: the tensor is empty (shape {ShapeString}); there is nothing to reduce.");
-            var flat = Contiguous().View(Count);
+            // An internal view: a reduction's result never records, so neither does the flattening.
+            var flat = Contiguous().ContiguousView([Count]);
             return flat.Reduce(0, false, operation, kind);
         }
         // A 0-d tensor takes dim 0 or -1 and stays 0-d, as in PyTorch.
@@ -81,7 +82,7 @@ public sealed partial class Tensor
         {
             if (dim is not (0 or -1))
                 throw new ArgumentOutOfRangeException(nameof(dim), $"{operation}: dim {dim} is out of range for a 0-dimensional tensor (expected -1..0).");
-            return Reshape(1).Reduce(0, false, operation, kind);
+            return ContiguousView([1]).Reduce(0, false, operation, kind);
         }
         int d = NormalizeDim(dim, operation);
         int size = shape[d];

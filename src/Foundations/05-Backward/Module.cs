@@ -104,8 +104,12 @@ public abstract class Module
     /// </summary>
     public virtual IEnumerable<(string Name, Tensor Parameter)> NamedParameters() => [];
 
-    /// <summary>The tensors an optimiser updates (PyTorch's <c>parameters()</c>).</summary>
-    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
+    /// <summary>
+    /// The tensors an optimiser updates (PyTorch's <c>parameters()</c>), in the order of
+    /// <see cref="NamedParameters"/>. Every forward pass reads it; a container overrides it so that
+    /// building the names, which only errors need, stays off that path.
+    /// </summary>
+    public virtual IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
 
     /// <summary>
     /// Sets every parameter's <c>Grad</c> to null, so the next backward pass starts from nothing

@@ -38,4 +38,6 @@ public sealed class Residual : Module
     }
 
     public override IEnumerable<(string Name, Tensor Parameter)> NamedParameters() => Inner.NamedParameters();
+
+    public override IEnumerable<Tensor> Parameters() => Inner.Parameters();
 }

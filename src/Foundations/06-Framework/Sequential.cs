@@ -38,4 +38,7 @@ public sealed class Sequential : Module
     public override IEnumerable<(string Name, Tensor Parameter)> NamedParameters() =>
         modules.SelectMany(m => m.NamedParameters().Select(p => ($"{m.Name}'s {p.Name}", p.Parameter)))
             .DistinctBy(p => p.Parameter, ReferenceEqualityComparer.Instance);
+
+    public override IEnumerable<Tensor> Parameters() =>
+        modules.SelectMany(m => m.Parameters()).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
 }
