@@ -84,7 +84,7 @@ class ExportTests(unittest.TestCase):
         self.assertEqual(3, len(nb.cells), "the executed notebook itself keeps its set-up cell")
 
     def test_the_export_drops_each_charts_cdn_fallback(self):
-        script = ("<div class=\"foundations-chart\"></div><script>/* foundations-cdn-fallback: begin */\nvar url = \"https://cdn.plot.ly/plotly-2.35.3.min.js\";"
+        script = ("<div class=\"foundations-chart\"></div><script>/* foundations-cdn-fallback: begin */\nvar url = \"https://cdn.plot.ly/plotly-basic-4.1.1.min.js\";"
                   "\n/* foundations-cdn-fallback: end */\ndraw();</script>")
         chart = {"output_type": "display_data", "metadata": {}, "data": {"text/html": script}}
         exported = pipeline.prepare_for_export(notebook(("c", [chart], [])))
@@ -92,7 +92,7 @@ class ExportTests(unittest.TestCase):
         self.assertNotIn("cdn.plot.ly", html)
         self.assertIn("draw();", html)
         self.assertIn(pipeline.CDN_FALLBACK_OFFLINE, html)
-        self.assertTrue(any("cdn.plot.ly/plotly-2.35.3.min.js" in p for p in pipeline.check_offline(script)))
+        self.assertTrue(any("cdn.plot.ly/plotly-basic-4.1.1.min.js" in p for p in pipeline.check_offline(script)))
         self.assertEqual([], pipeline.check_offline('<script>var topojsonURL = "https://cdn.plot.ly/";</script>'),
                          "plotly.js's own map-data address is not a fallback")
 
@@ -116,7 +116,7 @@ class ExportTests(unittest.TestCase):
 
     def test_offline_check_flags_network_loads_and_a_missing_or_repeated_plotly(self):
         chart = '<div class="foundations-chart"></div>'
-        embed = "/* plotly.js 2.35.3, sent once per kernel session by Foundations.Interactive */"
+        embed = "/* plotly.js 4.1.1, sent once per kernel session by Foundations.Interactive */"
         self.assertEqual([], pipeline.check_offline(embed + chart + chart))
         self.assertTrue(any("embedded 0 times" in p for p in pipeline.check_offline(chart)))
         self.assertTrue(any("embedded 2 times" in p for p in pipeline.check_offline(embed + embed + chart)))

@@ -15,10 +15,10 @@ public sealed class HandoutFormatterTests
         // file and the installed copy must be that version, or the handouts embed another one than the CDN fallback names.
         Assert.Matches(@"^\d+\.\d+\.\d+$", PlotlyScript.Version);
         using var package = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, ".ci", "npm", "package.json")));
-        Assert.Equal(PlotlyScript.Version, package.RootElement.GetProperty("dependencies").GetProperty("plotly.js-dist-min").GetString());
+        Assert.Equal(PlotlyScript.Version, package.RootElement.GetProperty("dependencies").GetProperty(PlotlyScript.PackageName).GetString());
         using var lockFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, ".ci", "npm", "package-lock.json")));
         Assert.Equal(PlotlyScript.Version,
-            lockFile.RootElement.GetProperty("packages").GetProperty("node_modules/plotly.js-dist-min").GetProperty("version").GetString());
+            lockFile.RootElement.GetProperty("packages").GetProperty("node_modules/" + PlotlyScript.PackageName).GetProperty("version").GetString());
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class HandoutFormatterTests
         var path = PlotlyScript.FindLocal();
         Assert.True(path is not null, "plotly.js is not installed: run .ci/setup (npm ci in .ci/npm).");
         var header = string.Join("\n", File.ReadLines(path).Take(5));
-        Assert.Contains("plotly.js v" + PlotlyScript.Version, header);
+        Assert.Contains("plotly.js (basic - minified) v" + PlotlyScript.Version, header);
     }
 
     [Fact]
@@ -65,9 +65,9 @@ public sealed class HandoutFormatterTests
     {
         var html = ChartHtml.Render(Charts.Lines("Loss", "step", "mse", [("train", [0.0, 1], [2.0, 1])]));
         Assert.DoesNotContain("gaps:", html);
-        Assert.Contains("\"title\":\"Loss\"", html);
-        Assert.Contains("\"title\":\"step\"", html);
-        Assert.Contains("\"title\":\"mse\"", html);
+        Assert.Contains("\"title\":{\"text\":\"Loss\"}", html);
+        Assert.Contains("\"title\":{\"text\":\"step\"}", html);
+        Assert.Contains("\"title\":{\"text\":\"mse\"}", html);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class HandoutFormatterTests
         Assert.Equal(2, Regex.Matches(html, "\"name\":\"normal\"").Count);
         Assert.Equal(2, Regex.Matches(html, "\"name\":\"tiny\"").Count);
         Assert.Equal(2, Regex.Matches(html, "\"yaxis\":\"y2\"").Count);
-        Assert.Contains("\"title\":\"|mean|\"", html);
+        Assert.Contains("\"title\":{\"text\":\"|mean|\"}", html);
         Assert.Contains("gaps: non-finite values", html);
     }
 
@@ -190,8 +190,8 @@ public sealed class HandoutFormatterTests
         Assert.Equal([1.0, 10, 100], Numbers(traces[0], "y"));
         Assert.Equal([100.0, 10, 1], Numbers(traces[1], "y"));
         Assert.Equal("y2", traces[1].GetProperty("yaxis").GetString());
-        Assert.Contains("\"title\":\"std of the activations\"", html);
-        Assert.Contains("\"title\":\"std of the gradient\"", html);
+        Assert.Contains("\"title\":{\"text\":\"std of the activations\"}", html);
+        Assert.Contains("\"title\":{\"text\":\"std of the gradient\"}", html);
         Assert.DoesNotContain("7.0", html);   // the means are not drawn
     }
 
@@ -214,7 +214,7 @@ public sealed class HandoutFormatterTests
         var html = ChartHtml.Render(Charts.OverSteps(stats, "training"));
         Assert.Equal(2, Regex.Matches(html, "\"name\":\"0: relu\"").Count);
         Assert.Equal(2, Regex.Matches(html, "\"name\":\"1: relu\"").Count);
-        Assert.Contains("\"title\":\"step\"", html);
+        Assert.Contains("\"title\":{\"text\":\"step\"}", html);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using XPlot.Plotly;
 
 namespace Foundations.Interactive;
@@ -95,7 +96,31 @@ public static class ChartHtml
         if (data is null || layout is null)
             throw new InvalidOperationException("ChartHtml: XPlot's plotting script no longer has the expected 'var data' and 'var layout' lines.");
         if (layout is "\"\"" or "null") layout = "{}";
-        return (EscapeJson(data), EscapeJson(layout));
+        return (EscapeJson(data), EscapeJson(TitlesAsObjects(layout)));
+    }
+
+    /// <summary>
+    /// XPlot writes every title as a string (<c>"title": "loss"</c>), a form plotly.js 3 stopped reading:
+    /// since then a title is an object, <c>"title": {"text": "loss"}</c>. This rewrites the chart's title
+    /// and each axis title into that form, which plotly.js 2 reads too.
+    /// </summary>
+    internal static string TitlesAsObjects(string layoutJson)
+    {
+        if (JsonNode.Parse(layoutJson) is not JsonObject layout) return layoutJson;
+        WrapTitle(layout);
+        foreach (var (name, value) in layout)
+            if (value is JsonObject axis && (name.StartsWith("xaxis", StringComparison.Ordinal) || name.StartsWith("yaxis", StringComparison.Ordinal)))
+                WrapTitle(axis);
+        return layout.ToJsonString(Relaxed);
+    }
+
+    /// <summary>Leaves non-ASCII text as it is; '&lt;' is escaped afterwards, by <see cref="EscapeJson"/>.</summary>
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static void WrapTitle(JsonObject owner)
+    {
+        if (owner["title"] is JsonValue title && title.TryGetValue(out string? text))
+            owner["title"] = new JsonObject { ["text"] = text };
     }
 
     private static string Value(string line, string prefix) => line[prefix.Length..].TrimEnd(';');

@@ -8,24 +8,29 @@ namespace Foundations.Interactive;
 public static class PlotlyScript
 {
     /// <summary>
-    /// The plotly.js version the charts and handouts use. <c>.ci/setup</c> installs it with npm from
-    /// <c>.ci/npm/package.json</c>, which must name the same version (src/Course.Tests checks that it does).
+    /// The plotly.js version the charts and handouts use, in its basic bundle (scatter and bar traces,
+    /// which is every chart the course draws: 1.2 MB, against 4.6 MB for the full bundle). <c>.ci/setup</c>
+    /// installs it with npm from <c>.ci/npm/package.json</c>, which must name the same version
+    /// (src/Course.Tests checks that it does).
     /// </summary>
-    public const string Version = "2.35.3";
+    public const string Version = "4.1.1";
 
     /// <summary>Names a plotly.min.js to use instead of the one under <c>.ci/npm</c>.</summary>
     public const string PathVariable = "FOUNDATIONS_PLOTLY_JS";
 
-    public static string CdnUrl => $"https://cdn.plot.ly/plotly-{Version}.min.js";
+    public static string CdnUrl => $"https://cdn.plot.ly/plotly-basic-{Version}.min.js";
 
     /// <summary>
     /// The subresource-integrity hash of <see cref="Version"/>'s plotly.min.js (SHA-384 of the file that
     /// npm installs under .ci/npm; a test recomputes it). A CDN copy that differs is refused.
     /// </summary>
-    public const string CdnIntegrity = "sha384-MqL7Cy3itNqCI1Wlc926K0XhyRKJ/NMqTaytIIEB+QIdInOploxqRIHRKLlhPykM";
+    public const string CdnIntegrity = "sha384-N2HZsG+IG/3J8CwhGGYz/kmzZ0sprpPWwjhor9ZI4lxuf47i9DXK2/NDGxMaJiEb";
+
+    /// <summary>The npm package the bundle comes from.</summary>
+    public const string PackageName = "plotly.js-basic-dist-min";
 
     private const string SolutionFile = "Foundations.slnx";
-    private static readonly string RelativePath = Path.Combine(".ci", "npm", "node_modules", "plotly.js-dist-min", "plotly.min.js");
+    private static readonly string RelativePath = Path.Combine(".ci", "npm", "node_modules", PackageName, "plotly-basic.min.js");
 
     /// <summary>
     /// The local plotly.min.js: <see cref="PathVariable"/> if set, else the npm copy in the
