@@ -22,6 +22,7 @@ failing cell never costs the previous good handouts.
 """
 
 import argparse
+import base64
 import copy
 import difflib
 import functools
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 import nbformat
@@ -60,7 +62,7 @@ CDN_FALLBACK = re.compile(re.escape("/* foundations-cdn-fallback: begin */") + r
 CDN_FALLBACK_OFFLINE = "var foundationsLoadPlotly = function (callback) { callback(); };"
 # The address a chart's fallback loads plotly.js from (plotly.js itself names cdn.plot.ly/ for its
 # map data, which a handout never fetches).
-CDN_SCRIPT = re.compile(r"cdn\.plot\.ly/plotly-[0-9.]+(\.min)?\.js")
+CDN_SCRIPT = re.compile(r"cdn\.plot\.ly/plotly-([a-z]+-)?[0-9.]+(\.min)?\.js")
 
 # The kernel's own bootstrap output (it probes local addresses and loads require.js from a CDN
 # so a live Jupyter page can talk back to the kernel).
@@ -82,9 +84,10 @@ EXERCISE_RESULT = re.compile(r"Exercise (\d+\.\d+): (correct|not attempted yet|n
 # What every check must say in each edition.
 EXPECTED_EXERCISE_STATUS = {"learner": "not attempted yet", "instructor": "correct"}
 EDITION_NAMES = {"learner": "learner's edition", "instructor": "instructor's edition"}
-# How notebooks/setup.dib spells its way to the library; an edition folder elsewhere gets its own.
+# How a setup.dib spells its way to the library: "../src/" from notebooks/, "../../src/" from a folder
+# below it; an edition folder elsewhere gets its own copy, with its own way there.
 SETUP_FILE = "setup.dib"
-SETUP_LIBRARY_PREFIX = "../src/"
+SETUP_LIBRARY_PATH = re.compile(r"(?<![\w./])((?:\.\./)+)src/")
 
 
 class PipelineError(Exception):
@@ -108,16 +111,19 @@ def edition(nb, which):
 
 
 def write_edition_setup(notebooks_dir, folder):
-    """Copies notebooks/setup.dib into an edition folder with its relative way to src/ recomputed from
-    there, so the edition's notebooks run where they are. Does nothing when there is no setup.dib."""
+    """Copies notebooks_dir's setup.dib into `folder` with its relative way to src/ recomputed from
+    there, so the notebooks in `folder` run where they are. Does nothing when there is no setup.dib."""
     source = Path(notebooks_dir) / SETUP_FILE
     if not source.exists():
         return
     text = source.read_text(encoding="utf-8")
-    if SETUP_LIBRARY_PREFIX not in text:
-        raise PipelineError(f"{source} no longer names the library as {SETUP_LIBRARY_PREFIX}...; teach the pipeline its new spelling")
-    library = os.path.relpath(Path(notebooks_dir).resolve().parent / "src", Path(folder).resolve())
-    Path(folder, SETUP_FILE).write_text(text.replace(SETUP_LIBRARY_PREFIX, Path(library).as_posix() + "/"), encoding="utf-8")
+    ways = set(SETUP_LIBRARY_PATH.findall(text))
+    if len(ways) != 1:
+        raise PipelineError(f"{source} should name the library one way, as ../src/... from its folder; it has "
+                            f"{', '.join(sorted(w + 'src/' for w in ways)) or 'none'}: teach the pipeline its new spelling")
+    library = (Path(notebooks_dir).resolve() / ways.pop() / "src").resolve()
+    relative = Path(os.path.relpath(library, Path(folder).resolve())).as_posix()
+    Path(folder, SETUP_FILE).write_text(SETUP_LIBRARY_PATH.sub(lambda _: relative + "/", text), encoding="utf-8")
 
 
 def exercise_results(nb):
@@ -364,6 +370,205 @@ def export_html(nb, title, target):
     return body
 
 
+# The committed learner's notebooks (notebooks/*.ipynb): what a learner meets on cloning the repository
+# or on GitHub. Each is the learner's edition as executed, with a picture of every chart in place of
+# the plotly.js that the first chart of a kernel session carries: GitHub's viewer runs no scripts, so
+# the picture is what it shows; a front end that runs scripts draws the interactive chart over it,
+# loading plotly.js from the CDN.
+
+# Written by src/Foundations.Interactive/ChartHtml.cs: the chart's box, its plot element, and the two
+# lines of its script that hold what it draws.
+CHART_BOX = re.compile(r'<div class="foundations-chart" style="width:100%;max-width:(\d+)px">')
+CHART_PLOT = re.compile(r'<div id="(foundations-chart-[0-9a-f-]+)" class="foundations-plot" style="width:100%;height:(\d+)px"></div>')
+CHART_PARTS = re.compile(r"^  var (data|layout) = (.*);$", re.MULTILINE)
+PLOTLY_PRELUDE = re.compile(r"<script>\n/\* plotly\.js [^\n]*" + re.escape(PLOTLY_EMBED_MARKER) + r" \*/\n.*?</script>\n", re.DOTALL)
+PICTURE_MARKER = 'class="foundations-picture"'
+# What a committed notebook's outputs depend on besides its source: the libraries the notebooks load,
+# the set-up they import and the data they read (documentation excluded).
+COMMITTED_DEPENDS_ON = (re.compile(r"^src/(Foundations|Foundations\.Engine|Course\.Exercises|Foundations\.Interactive)/(?!.*\.md$)"),
+                        re.compile(r"^notebooks/setup\.dib$"), re.compile(r"^data/"))
+
+
+def _html_of(output):
+    return _joined(output.get("data", {}).get("text/html", ""))
+
+
+def chart_specs(nb):
+    """Every chart in the notebook's outputs, in order: {id, width, height, data, layout}, with data
+    and layout as the JSON text the chart's script draws."""
+    specs = []
+    for cell in code_cells(nb):
+        for output in cell.get("outputs", []):
+            text = _html_of(output)
+            if CHART_MARKER not in text:
+                continue
+            plot, box = CHART_PLOT.search(text), CHART_BOX.search(text)
+            parts = dict(CHART_PARTS.findall(text))
+            if text.count(CHART_MARKER) != 1 or not plot or not box or set(parts) != {"data", "layout"}:
+                raise PipelineError("a chart's HTML is not in the form src/Foundations.Interactive/ChartHtml.cs writes "
+                                    "(one chart per output, its plot element, 'var data' and 'var layout' lines): teach the pipeline the new form")
+            specs.append({"id": plot.group(1), "width": int(box.group(1)), "height": int(plot.group(2)),
+                          "data": parts["data"], "layout": parts["layout"]})
+    return specs
+
+
+def plotly_script():
+    """The local plotly.js bundle the pictures are drawn with (FOUNDATIONS_PLOTLY_JS, else the npm copy)."""
+    override = os.environ.get("FOUNDATIONS_PLOTLY_JS")
+    path = Path(override) if override else REPO / ".ci" / "npm" / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
+    if not path.is_file():
+        raise PipelineError(f"{path} is missing, so the charts' pictures cannot be drawn: run .ci/setup (npm ci in .ci/npm)")
+    return path
+
+
+def render_pictures(specs):
+    """An SVG picture of each chart, drawn by plotly.js itself (Plotly.toImage) in headless Chromium, at
+    the chart's own size. plotly names its clip paths after a random id; each picture's is replaced by
+    one from the chart's id, so a notebook built twice from the same run has the same pictures."""
+    if not specs:
+        return []
+    charts = ",\n".join(f'{{"id": {json.dumps(s["id"])}, "width": {s["width"]}, "height": {s["height"]}, '
+                        f'"data": {s["data"]}, "layout": {s["layout"]}}}' for s in specs)
+    page = f"""<!doctype html><html><head><meta charset="utf-8">
+<script src="{plotly_script().resolve().as_uri()}"></script></head><body><pre id="pictures">pending</pre><script>
+var charts = [
+{charts}
+];
+Promise.all(charts.map(function (c) {{
+  return Plotly.toImage({{ data: c.data, layout: c.layout }}, {{ format: "svg", width: c.width, height: c.height }});
+}})).then(function (urls) {{ document.getElementById("pictures").textContent = JSON.stringify(urls); }},
+         function (error) {{ document.getElementById("pictures").textContent = "error: " + error; }});
+</script></body></html>
+"""
+    with tempfile.TemporaryDirectory(prefix="pictures-chromium-") as folder:
+        Path(folder, "pictures.html").write_text(page, encoding="utf-8")
+        result = subprocess.run([SETTINGS["chromium"]["path"], *SETTINGS["chromium"]["flags"], f"--user-data-dir={folder}/profile",
+                                 "--virtual-time-budget=60000", "--dump-dom", Path(folder, "pictures.html").as_uri()],
+                                capture_output=True, text=True, timeout=300)
+    found = re.search(r'<pre id="pictures">(.*?)</pre>', result.stdout, re.DOTALL)
+    text = html.unescape(found.group(1)) if found else ""
+    if result.returncode != 0 or not text.startswith("["):
+        raise PipelineError(f"chromium could not draw the charts' pictures: {text[:300] or 'no output'}\n{result.stderr[-1500:]}")
+    pictures = []
+    for spec, url in zip(specs, json.loads(text), strict=True):
+        prefix = "data:image/svg+xml,"
+        if not url.startswith(prefix):
+            raise PipelineError(f"plotly.js drew chart {spec['id']} as {url[:40]}..., not as an SVG")
+        svg = urllib.parse.unquote(url[len(prefix):])
+        uid = re.search(r'id="defs-([0-9a-z]+)"', svg)
+        if uid:
+            stable = hashlib.sha256(spec["id"].encode()).hexdigest()[:6]
+            svg = re.sub(r"(clip|legend|defs-)" + re.escape(uid.group(1)), lambda m: m.group(1) + stable, svg)
+        pictures.append(svg)
+    return pictures
+
+
+def committed_dependencies_hash(repo=REPO):
+    """A SHA-256 over the files COMMITTED_DEPENDS_ON names (as input_files lists them), or None."""
+    files = input_files(repo)
+    if files is None:
+        return None
+    digest = hashlib.sha256()
+    for name in files:
+        if any(rule.search(name) for rule in COMMITTED_DEPENDS_ON):
+            path = Path(repo, name)
+            data = path.read_bytes() if path.is_file() else b"(missing)"
+            digest.update(f"{name}\0{len(data)}\0".encode("utf-8", errors="surrogateescape") + data)
+    return digest.hexdigest()
+
+
+def committed_copy(executed, source, pictures, depends_on, repo=REPO):
+    """The learner's executed edition as it is committed: the set-up cell's output dropped (it names
+    the build folder it ran in), plotly.js taken out of the first chart, a picture put in every chart's
+    plot element, and in its metadata the hashes that say what it was built from (source notebook, and
+    libraries, set-up and data)."""
+    nb = copy.deepcopy(executed)
+    specs = iter(pictures)
+    for cell in code_cells(nb):
+        if SETTINGS["tags"]["setup"] in tags_of(cell):
+            cell.outputs = []
+            cell.execution_count = None
+        for output in cell.get("outputs", []):
+            text = _html_of(output)
+            if CHART_MARKER not in text:
+                continue
+            text = PLOTLY_PRELUDE.sub("", text)
+            layout = json.loads(dict(CHART_PARTS.findall(text))["layout"])
+            title = layout.get("title", {})
+            title = title.get("text", "") if isinstance(title, dict) else str(title or "")
+            svg = next(specs)
+            picture = (f'<img {PICTURE_MARKER} alt="{html.escape("chart: " + title)}" style="width:100%;height:auto;display:block" '
+                       f'src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">')
+            text = CHART_PLOT.sub(lambda m: m.group(0)[:-len("</div>")] + picture + "</div>", text, count=1)
+            output["data"]["text/html"] = text
+    if next(specs, None) is not None:
+        raise PipelineError("more pictures than charts")
+    relative = Path(source).resolve().relative_to(Path(repo).resolve()).as_posix() if Path(source).resolve().is_relative_to(Path(repo).resolve()) else Path(source).name
+    nb.metadata["foundations"] = {
+        "edition": "learner",
+        "committed": {
+            "source": relative,
+            "source_sha256": hashlib.sha256(Path(source).read_bytes()).hexdigest(),
+            "depends_on_sha256": depends_on,
+            "written_by": ".ci/handouts (.ci/pipeline/pipeline.py); do not edit by hand: edit the source and run .ci/handouts",
+        },
+    }
+    return nb
+
+
+def committed_problems(path, source, depends_on):
+    """Why a committed learner's notebook does not stand for its source now: missing, built from another
+    version of the source or of what it depends on, with a solution in it, or a chart without a
+    picture (GitHub's viewer, which runs no scripts, would show an empty box)."""
+    if not Path(path).exists():
+        return [f"{path} is missing: run .ci/handouts, which writes it"]
+    nb = nbformat.read(path, as_version=4)
+    problems = []
+    built = nb.metadata.get("foundations", {}).get("committed", {})
+    if built.get("source_sha256") != hashlib.sha256(Path(source).read_bytes()).hexdigest():
+        problems.append(f"{Path(path).name} was built from another version of {Path(source).name}: run .ci/handouts and commit notebooks/")
+    if built.get("depends_on_sha256") != depends_on:
+        problems.append(f"{Path(path).name} was built from other versions of the libraries, notebooks/setup.dib or data/: run .ci/handouts and commit notebooks/")
+    solutions = [c for c in nb.cells if SETTINGS["tags"]["solution"] in tags_of(c)]
+    if solutions:
+        problems.append(f"{Path(path).name} holds {len(solutions)} cell(s) tagged solution")
+    rendered = re.sub(r"<script\b.*?</script>", "", export_html_text(nb), flags=re.DOTALL | re.IGNORECASE)
+    charts, pictures = rendered.count(CHART_MARKER), len(re.findall(re.escape(PICTURE_MARKER) + r'[^>]*src="data:image/svg\+xml;base64,', rendered))
+    if charts != pictures:
+        problems.append(f"{Path(path).name}: {charts} chart(s) but {pictures} picture(s) once scripts are removed")
+    if PLOTLY_EMBED_MARKER in rendered or PLOTLY_EMBED_MARKER in nbformat.writes(nb):
+        problems.append(f"{Path(path).name} embeds plotly.js")
+    shown = {c.source.strip() for c in nb.cells}
+    leaked = [first_line(c) for c in nbformat.read(source, as_version=4).cells
+              if SETTINGS["tags"]["solution"] in tags_of(c) and c.source.strip() in shown]
+    if leaked:
+        problems.append(f"{Path(path).name} shows the text of {len(leaked)} solution cell(s), e.g. {leaked[0]!r}")
+    return problems
+
+
+def export_html_text(nb):
+    """The notebook as nbconvert's plain HTML export renders it, as GitHub-style viewers do."""
+    body, _ = HTMLExporter(template_name="classic").from_notebook_node(copy.deepcopy(nb))
+    return body
+
+
+def publish(out_dir, learner_dir):
+    """Copies the committed learner's notebooks from out_dir into learner_dir where they differ, and
+    removes learner_dir's notebooks that no source has any more. Returns what it changed."""
+    built = {p.name: p for p in (Path(out_dir) / SETTINGS["committedDir"]).glob("*.ipynb")}
+    changed = []
+    for name, path in sorted(built.items()):
+        target = Path(learner_dir) / name
+        if not target.exists() or target.read_bytes() != path.read_bytes():
+            shutil.copyfile(path, target)
+            changed.append(f"wrote {target.relative_to(REPO) if target.resolve().is_relative_to(REPO) else target}")
+    for stale in Path(learner_dir).glob("*.ipynb"):
+        if stale.name not in built:
+            stale.unlink()
+            changed.append(f"removed {stale.name} (no source has it)")
+    return changed
+
+
 class _RemoteReferences(html.parser.HTMLParser):
     """Collects URLs that a browser would fetch by itself on load (not plain links)."""
 
@@ -516,6 +721,7 @@ NOT_INPUTS = (
     re.compile(r"^\.devcontainer/"),
     re.compile(r"^\.ci/(test|run)$"),            # the commands that call the build, not the build
     re.compile(r"^\.ci/pipeline/test_pipeline\.py$"),
+    re.compile(r"^notebooks/[^/]*\.ipynb$"),       # the committed learner's notebooks: this build writes them
 )
 
 
@@ -600,6 +806,8 @@ def reuse_refusal(notebooks_dir, out_dir, pdf, current_hash):
         expected += [out_dir / SETTINGS["editionsDir"] / entry["edition"] / entry["name"],
                      out_dir / SETTINGS["executedDir"] / entry["edition"] / entry["name"],
                      out_dir / SETTINGS["handoutsDir"] / (entry.get("html") or "(no html)")]
+        if entry["edition"] == "learner":
+            expected.append(out_dir / SETTINGS["committedDir"] / entry["name"])
         if pdf:
             expected.append(out_dir / SETTINGS["handoutsDir"] / (entry.get("pdf") or "(no pdf)"))
     for which in SETTINGS["editions"]:
@@ -625,7 +833,8 @@ def build_or_reuse(notebooks_dir, out_dir, pdf=True, repo=REPO, **build_options)
     return build(notebooks_dir, out_dir, pdf=pdf, inputs=current, repo=repo, **build_options)
 
 
-def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page=print_pdf, inputs=None, repo=REPO):
+def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page=print_pdf, inputs=None, repo=REPO,
+          draw_pictures=render_pictures):
     """Writes both editions of every notebook, executes (each edition as often as the settings say, the runs compared), checks
     what the exercise checks said, exports each edition into a staging folder, writes the report, and
     swaps the staged editions/, executed/ and handouts/ folders in only when everything succeeded.
@@ -644,9 +853,10 @@ def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page
         raise PipelineError(f"--out {out_dir} is outside the repository: the editions run from there, and the kernel "
                             "(`dotnet interactive`, a local tool) is only found inside it; use a folder under the repository")
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    swapped = (SETTINGS["editionsDir"], SETTINGS["executedDir"], SETTINGS["handoutsDir"])
-    editions_dir, executed_dir, handouts_dir, second_dir = (staging / name for name in (*swapped, "second"))
-    for folder in (editions_dir, executed_dir, handouts_dir, second_dir):
+    swapped = (SETTINGS["editionsDir"], SETTINGS["executedDir"], SETTINGS["handoutsDir"], SETTINGS["committedDir"])
+    editions_dir, executed_dir, handouts_dir, committed_dir, second_dir = (staging / name for name in (*swapped, "second"))
+    depends_on = committed_dependencies_hash(repo)
+    for folder in (editions_dir, executed_dir, handouts_dir, committed_dir, second_dir):
         folder.mkdir(parents=True)
     report = {"notebooks_dir": str(Path(notebooks_dir).resolve()), "executions": SETTINGS["executionsPerNotebook"],
               "editions": SETTINGS["editions"], "inputs": {"hash": inputs, "files": len(files) if files is not None else None},
@@ -684,6 +894,10 @@ def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page
                 entry["exercise_problems"] = exercise_problems(entry["exercises"], which)
                 for problem in entry["exercise_problems"]:
                     print(f"pipeline:   {problem}", flush=True)
+                if which == "learner":
+                    pictures = draw_pictures(chart_specs(nb))
+                    nbformat.write(committed_copy(nb, source, pictures, depends_on, repo), committed_dir / source.name)
+                    entry["pictures"] = len(pictures)
                 entry["title"] = title = chapter_title(nb, source.stem)
                 (handouts_dir / which).mkdir(exist_ok=True)
                 html_path = handouts_dir / which / (source.stem + ".html")
@@ -737,6 +951,12 @@ def main(argv):
     build_command.add_argument("--no-pdf", action="store_true")
     build_command.add_argument("--reuse", action="store_true",
                                help="keep the last build when it succeeded from inputs with the same hash and its outputs are all there")
+    build_command.add_argument("--publish", action="store_true",
+                               help=f"then copy the committed learner's notebooks into {SETTINGS['learnerDir']}/ (what .ci/handouts does)")
+    build_command.add_argument("--no-publish", dest="publish", action="store_false",
+                               help="leave them in the build folder (what .ci/test does, so its check compares the committed ones)")
+    committed_command = commands.add_parser("check-committed", help=f"check that {SETTINGS['learnerDir']}/*.ipynb stand for their sources now")
+    committed_command.add_argument("--notebooks", default=str(REPO / SETTINGS["notebooksDir"]))
     editions_command = commands.add_parser("editions", help="write the learner's and the instructor's notebooks only (no kernel)")
     editions_command.add_argument("--notebooks", default=str(REPO / SETTINGS["notebooksDir"]))
     editions_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"] / SETTINGS["editionsDir"]))
@@ -745,7 +965,23 @@ def main(argv):
     args = parser.parse_args(argv)
     if args.command == "build":
         run = build_or_reuse if args.reuse else build
-        return 0 if run(args.notebooks, args.out, pdf=not args.no_pdf)["ok"] else 1
+        if not run(args.notebooks, args.out, pdf=not args.no_pdf)["ok"]:
+            return 1
+        if args.publish and Path(args.notebooks).resolve() != (REPO / SETTINGS["notebooksDir"]).resolve():
+            print(f"pipeline: not publishing: --notebooks {args.notebooks} is not the course's sources ({SETTINGS['notebooksDir']})", flush=True)
+        elif args.publish:
+            changes = publish(args.out, REPO / SETTINGS["learnerDir"])
+            for change in changes:
+                print(f"pipeline: {change}", flush=True)
+            print(f"pipeline: the committed learner's notebooks in {SETTINGS['learnerDir']}/ are up to date"
+                  + (f" ({len(changes)} changed: commit them)" if changes else " (none changed)"), flush=True)
+        return 0
+    if args.command == "check-committed":
+        problems = [problem for source in notebooks_in_order(args.notebooks)
+                    for problem in committed_problems(REPO / SETTINGS["learnerDir"] / source.name, source, committed_dependencies_hash())]
+        for problem in problems:
+            print(f"pipeline: {problem}")
+        return 1 if problems else 0
     if args.command == "editions":
         paths = write_editions(args.notebooks, args.out)
         for which in SETTINGS["editions"]:

@@ -222,13 +222,13 @@ class FakeKernelBuild:
 
     def setUp(self):
         self.folder = Path(tempfile.mkdtemp())
-        self.notebooks = self.folder / "notebooks"
-        self.notebooks.mkdir()
+        self.notebooks = self.folder / "notebooks" / "instructor"
+        self.notebooks.mkdir(parents=True)
         for name, text in (("01_a.ipynb", "one"), ("02_b.ipynb", "two")):
             nb = notebook(f"# Chapter {text}", (f"Console.WriteLine(\"{text}\");", [], []),
                           ("throw new NotImplementedException();", [], ["exercise"]), ("Solve();", [], ["solution"]), ("Check()", [], ["check"]))
             nbformat.write(nb, self.notebooks / name)
-        Path(self.notebooks, "setup.dib").write_text('#r "../src/Foundations.dll"\n')
+        Path(self.notebooks, "setup.dib").write_text('#r "../../src/Foundations.dll"\n')
         for name, text in (("src/Foundations/Tensor.cs", "class Tensor {}"), ("src/Foundations.Tests/TensorTests.cs", "class TensorTests {}"),
                            ("src/Foundations.Benchmarks/Gemm.cs", "class Gemm {}"), ("README.md", "# Course"), (".gitignore", "build/\n")):
             Path(self.folder, name).parent.mkdir(parents=True, exist_ok=True)
@@ -304,7 +304,7 @@ class BuildTests(FakeKernelBuild, unittest.TestCase):
         self.assertIn('href="instructor/02_b.html"', index)
         self.assertEqual([{"cell": 3, "exercise": "1.1", "status": "correct"}], report["notebooks"][1]["exercises"])
         self.assertEqual(report, json.loads((self.out / pipeline.SETTINGS["report"]).read_text()))
-        self.assertEqual(sorted(["handouts", "executed", "editions", pipeline.SETTINGS["report"]]), sorted(p.name for p in self.out.iterdir()))
+        self.assertEqual(sorted(["handouts", "executed", "editions", "committed", pipeline.SETTINGS["report"]]), sorted(p.name for p in self.out.iterdir()))
         self.assertFalse(any(p.name.startswith(".staging") for p in self.out.iterdir()))
 
     def test_a_failing_notebook_keeps_the_previous_handouts_and_is_reported(self):
@@ -459,6 +459,114 @@ class ReuseTests(FakeKernelBuild, unittest.TestCase):
         self.assertEqual("the last build recorded no inputs hash", pipeline.reuse_refusal(self.notebooks, self.out, False, self.inputs_hash()))
         self.assertIsNone(pipeline.input_files(Path(self.folder, "notebooks", "no-such-folder")))
         self.assertIn("could not be listed", pipeline.reuse_refusal(self.notebooks, self.out, False, None))
+
+
+CHART_OUTPUT_HTML = ('<script>\n/* plotly.js 4.1.1, sent once per kernel session by Foundations.Interactive */\nif (!window.Plotly) (function () {\nvar big = 1;\n}).call(self);\n</script>\n'
+                     '<div class="foundations-chart" style="width:100%;max-width:900px"><div class="foundations-chart-note" style="display:none"></div>'
+                     '<div id="foundations-chart-0123456789abcdef" class="foundations-plot" style="width:100%;height:450px"></div></div>\n'
+                     '<script>\n(function () {\n  var id = "foundations-chart-0123456789abcdef";\n  var data = [{"type":"scatter","x":[0,1],"y":[1,2]}];\n'
+                     '  var layout = {"title":{"text":"loss \\u003c 1"}};\n})();\n</script>\n')
+
+
+def chart_output():
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/html": CHART_OUTPUT_HTML}}
+
+
+class CommittedCopyTests(unittest.TestCase):
+    """The learner's notebooks as committed: pictures in place of plotly.js, hashes of what they were built from."""
+
+    def setUp(self):
+        self.folder = Path(tempfile.mkdtemp())
+        self.source = self.folder / "01_a.ipynb"
+        nbformat.write(notebook("# One", ("#!import setup.dib", [], ["setup"]), ("Chart()", [], []),
+                                ("throw new NotImplementedException();", [], ["exercise"]),
+                                ("var answer = Enumerable.Range(0, 10).Select(i => i * i).Sum(); // the solution", [], ["solution"])), self.source)
+        self.executed = pipeline.edition(nbformat.read(self.source, as_version=4), "learner")
+        self.executed.cells[1].outputs = [nbformat.from_dict(stream("Library found: ../../../src/x\n"))]
+        self.executed.cells[2].outputs = [nbformat.from_dict(chart_output())]
+
+    def tearDown(self):
+        import shutil
+        shutil.rmtree(self.folder)
+
+    def committed(self, depends_on="abc"):
+        specs = pipeline.chart_specs(self.executed)
+        self.assertEqual([{"id": "foundations-chart-0123456789abcdef", "width": 900, "height": 450,
+                           "data": '[{"type":"scatter","x":[0,1],"y":[1,2]}]', "layout": '{"title":{"text":"loss \\u003c 1"}}'}], specs)
+        nb = pipeline.committed_copy(self.executed, self.source, ["<svg>picture</svg>"], depends_on, repo=self.folder)
+        path = self.folder / "committed.ipynb"
+        nbformat.write(nb, path)
+        return nb, path
+
+    def test_a_chart_keeps_its_script_loses_plotly_js_and_gains_its_picture(self):
+        nb, _ = self.committed()
+        text = pipeline._html_of(nb.cells[2].outputs[0])
+        self.assertNotIn(pipeline.PLOTLY_EMBED_MARKER, text)
+        self.assertIn('var data = [{"type":"scatter"', text, "the interactive chart is still drawn where scripts run")
+        self.assertIn('<img class="foundations-picture" alt="chart: loss &lt; 1"', text)
+        self.assertIn("data:image/svg+xml;base64,PHN2Zz5waWN0dXJlPC9zdmc+", text)
+        self.assertEqual([], nb.cells[1].outputs, "the set-up's output names the build folder it ran in")
+        self.assertEqual("01_a.ipynb", nb.metadata["foundations"]["committed"]["source"])
+
+    def test_a_current_copy_has_no_problems(self):
+        _, path = self.committed()
+        self.assertEqual([], pipeline.committed_problems(path, self.source, "abc"))
+
+    def test_a_copy_older_than_its_source_or_its_libraries_is_reported(self):
+        _, path = self.committed()
+        nb = nbformat.read(self.source, as_version=4)
+        nb.cells[0].source = "# One, edited"
+        nbformat.write(nb, self.source)
+        problems = pipeline.committed_problems(path, self.source, "another")
+        self.assertTrue(any("another version of 01_a.ipynb" in p for p in problems), problems)
+        self.assertTrue(any("other versions of the libraries" in p for p in problems), problems)
+
+    def test_a_chart_without_its_picture_a_solution_or_plotly_js_is_reported(self):
+        nb, path = self.committed()
+        nb.cells[2].outputs = [nbformat.from_dict(chart_output())]
+        nb.cells.append(nbformat.v4.new_code_cell("var answer = Enumerable.Range(0, 10).Select(i => i * i).Sum(); // the solution"))
+        nbformat.write(nb, path)
+        problems = pipeline.committed_problems(path, self.source, "abc")
+        self.assertTrue(any("1 chart(s) but 0 picture(s)" in p for p in problems), problems)
+        self.assertTrue(any("embeds plotly.js" in p for p in problems), problems)
+        self.assertTrue(any("text of 1 solution cell(s)" in p for p in problems), problems)
+        nb.cells[-1].metadata["tags"] = ["solution"]
+        nbformat.write(nb, path)
+        self.assertTrue(any("tagged solution" in p for p in pipeline.committed_problems(path, self.source, "abc")))
+
+    def test_publish_copies_what_changed_and_removes_notebooks_without_a_source(self):
+        out, learner = self.folder / "build", self.folder / "notebooks"
+        (out / pipeline.SETTINGS["committedDir"]).mkdir(parents=True)
+        learner.mkdir()
+        (out / pipeline.SETTINGS["committedDir"] / "01_a.ipynb").write_text("new")
+        (learner / "01_a.ipynb").write_text("old")
+        (learner / "09_gone.ipynb").write_text("old")
+        changes = pipeline.publish(out, learner)
+        self.assertEqual("new", (learner / "01_a.ipynb").read_text())
+        self.assertFalse((learner / "09_gone.ipynb").exists())
+        self.assertEqual(2, len(changes))
+        self.assertEqual([], pipeline.publish(out, learner), "nothing to do the second time")
+
+
+class RepositoryCommittedNotebooksTests(unittest.TestCase):
+    """The repository itself: notebooks/*.ipynb stand for notebooks/instructor/*.ipynb as they are now."""
+
+    def test_every_committed_learner_notebook_is_current_shows_every_chart_as_a_picture_and_no_solution(self):
+        sources = pipeline.notebooks_in_order(pipeline.REPO / pipeline.SETTINGS["notebooksDir"])
+        self.assertTrue(sources)
+        depends_on = pipeline.committed_dependencies_hash()
+        problems = [p for source in sources
+                    for p in pipeline.committed_problems(pipeline.REPO / pipeline.SETTINGS["learnerDir"] / source.name, source, depends_on)]
+        self.assertEqual([], problems)
+
+    def test_the_instructors_setup_is_the_learners_one_folder_deeper(self):
+        (pipeline.REPO / "build").mkdir(exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=pipeline.REPO / "build") as folder:   # as deep as notebooks/instructor
+            pipeline.write_edition_setup(pipeline.REPO / pipeline.SETTINGS["learnerDir"], folder)
+            expected = Path(folder, "setup.dib").read_text(encoding="utf-8")
+        self.assertEqual(expected, (pipeline.REPO / pipeline.SETTINGS["notebooksDir"] / "setup.dib").read_text(encoding="utf-8"),
+                         "notebooks/instructor/setup.dib differs from notebooks/setup.dib beyond its paths: "
+                         "run /usr/bin/python3 -c \"import sys; sys.path.insert(0, '.ci/pipeline'); import pipeline; pipeline.write_edition_setup('notebooks', 'notebooks/instructor')\"")
 
 
 if __name__ == "__main__":

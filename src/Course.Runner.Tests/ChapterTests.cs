@@ -12,7 +12,7 @@ public class ChapterTests
     public static TheoryData<string> Chapters()
     {
         var data = new TheoryData<string>();
-        foreach (var path in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal))
+        foreach (var path in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "notebooks", "instructor"), "*.ipynb").Order(StringComparer.Ordinal))
             data.Add(Path.GetFileName(path));
         return data;
     }
@@ -65,7 +65,7 @@ public sealed record ChapterRun(NotebookResult Result, string Output, int CodeCe
 {
     public static ChapterRun Of(string chapter)
     {
-        var notebook = Path.Combine(RepositoryPaths.Root, "notebooks", chapter);
+        var notebook = Path.Combine(RepositoryPaths.Root, "notebooks", "instructor", chapter);
         var charts = Directory.CreateTempSubdirectory("course-runner-chapter-").FullName;
         try
         {

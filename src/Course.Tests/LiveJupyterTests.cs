@@ -33,7 +33,7 @@ public sealed class LiveJupyter : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(Folder, "notebooks"));
         var instructor = Path.Combine(PipelineSettings.EditionsDirectory, PipelineSettings.Instructor);
         Assert.True(Directory.Exists(instructor), $"{Path.GetRelativePath(Repo.Root, instructor)} is missing: run .ci/handouts first (.ci/test does).");
-        foreach (var file in Directory.GetFiles(Repo.Notebooks).Where(f => !f.EndsWith(".ipynb", StringComparison.Ordinal)))
+        foreach (var file in Directory.GetFiles(Repo.LearnerNotebooks).Where(f => !f.EndsWith(".ipynb", StringComparison.Ordinal)))
             File.Copy(file, Path.Combine(Folder, "notebooks", Path.GetFileName(file)));
         foreach (var file in Directory.GetFiles(instructor, "*.ipynb"))
             File.Copy(file, Path.Combine(Folder, "notebooks", Path.GetFileName(file)));

@@ -66,7 +66,7 @@ public sealed class MetadataTests
 
     [Fact]
     public void SetupFile_BuildsLoadsRegistersAndSeeds() =>
-        NoProblems(NotebookRules.SetupScript(Setup.Value, Repo.Notebooks, Repo.Root), NotebookRules.SetupFile, "set-up");
+        NoProblems(NotebookRules.SetupScript(Setup.Value, Repo.LearnerNotebooks, Repo.Root), NotebookRules.SetupFile, "set-up");
 
     [Theory]
     [InlineData("#r \"../src/Foundations.Interactive/bin/Release/net10.0/Foundations.dll\"", "#r \"../lib/Foundations.dll\"", "does not #r Foundations.dll")]

@@ -7,7 +7,11 @@ public static class Repo
 {
     public static string Root { get; } = FindRoot();
 
-    public static string Notebooks => Path.Combine(Root, "notebooks");
+    /// <summary>The chapters' sources, stubs and solutions together (notebooks/instructor/).</summary>
+    public static string Notebooks => Path.Combine(Root, "notebooks", "instructor");
+
+    /// <summary>notebooks/: setup.dib, and the learner's edition of every chapter as committed, executed.</summary>
+    public static string LearnerNotebooks => Path.Combine(Root, "notebooks");
 
     /// <summary>The first execution of every notebook, written by .ci/handouts.</summary>
     public static string Executed => Path.Combine(Root, "build", "executed");
@@ -29,7 +33,7 @@ public static class Repo
         return normalized == normalizedRoot || normalized.StartsWith(normalizedRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal);
     }
 
-    /// <summary>The notebook file names in notebooks/, sorted.</summary>
+    /// <summary>The notebook file names in notebooks/instructor/, sorted.</summary>
     public static IReadOnlyList<string> NotebookNames() =>
         Directory.Exists(Notebooks)
             ? Directory.GetFiles(Notebooks, "*.ipynb").Select(Path.GetFileName).OfType<string>()

@@ -173,10 +173,19 @@ public static class ChartHtml
     private static readonly string DrawScript = LoaderScript + """
           var config = { responsive: true, displaylogo: false };
           var ready = function () { return !!(window.Plotly && window.Plotly.newPlot); };
+          // A committed notebook carries a picture of the chart inside its element (.ci/pipeline puts it
+          // there, for viewers that run no scripts); the interactive chart replaces it, and while there is
+          // none the picture stands in without a note.
+          var picture = function (element) { return element.querySelector(".foundations-picture"); };
           var draw = function () {
             var element = document.getElementById(id);
             if (!element) return;
-            if (ready()) { window.Plotly.newPlot(element, data, layout, config); return; }
+            if (ready()) {
+              if (picture(element)) picture(element).remove();
+              window.Plotly.newPlot(element, data, layout, config);
+              return;
+            }
+            if (picture(element)) return;
             var note = element.parentNode.querySelector(".foundations-chart-note");
             note.textContent = "This chart cannot be drawn: plotly.js is not on this page and could not be loaded. Run the notebook again from the top.";
             note.style.display = "block";
@@ -189,7 +198,7 @@ public static class ChartHtml
             else if (waited >= __WAIT__) {
               clearInterval(timer);
               var element = document.getElementById(id);
-              if (element) {
+              if (element && !picture(element)) {
                 var note = element.parentNode.querySelector(".foundations-chart-note");
                 note.textContent = "plotly.js was not on this page, so this chart loads plotly.js __VERSION__ from the CDN.";
                 note.style.display = "block";
