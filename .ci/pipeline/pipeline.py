@@ -695,6 +695,42 @@ def write_index(chapters, target):
 
 
 
+# Every seed a chapter sets: Tensor.ManualSeed(n) in a code cell or in setup.dib.
+SEED_CALL = re.compile(r"(\bTensor\.ManualSeed\()(\d+)(\))")
+
+
+def shift_seeds(text, shift):
+    """`text` with every Tensor.ManualSeed(n) made Tensor.ManualSeed(n + shift), and the seeds it changed."""
+    changed = []
+
+    def moved(match):
+        changed.append(f"{match.group(2)}→{int(match.group(2)) + shift}")
+        return f"{match.group(1)}{int(match.group(2)) + shift}{match.group(3)}"
+    return SEED_CALL.sub(moved, text), changed
+
+
+def write_other_seeds(notebooks_dir, instructor_path, folder, shift):
+    """The instructor's edition at instructor_path with every seed moved by `shift`, in `folder` with a
+    setup.dib whose seed is moved too; returns (its path, the seeds changed)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_edition_setup(notebooks_dir, folder)
+    changed = []
+    setup = folder / SETUP_FILE
+    if setup.exists():
+        text, moved = shift_seeds(setup.read_text(encoding="utf-8"), shift)
+        setup.write_text(text, encoding="utf-8")
+        changed += [f"setup.dib: {m}" for m in moved]
+    nb = nbformat.read(instructor_path, as_version=4)
+    for number, cell in enumerate(code_cells(nb), 1):
+        cell.source, moved = shift_seeds(cell.source, shift)
+        changed += [f"code cell {number}: {m}" for m in moved]
+    nb.metadata["foundations"] = {**nb.metadata.get("foundations", {}), "seedShift": shift}
+    path = folder / Path(instructor_path).name
+    nbformat.write(nb, path)
+    return path, changed
+
+
 def write_editions(notebooks_dir, editions_dir):
     """Writes both editions of every notebook (not executed) with their setup.dib into
     editions_dir/learner and editions_dir/instructor; returns {(notebook name, edition): path}."""
@@ -886,12 +922,25 @@ def build(notebooks_dir, out_dir, pdf=True, execute_notebook=execute, print_page
                     entry["seconds"].append(round(time.monotonic() - started, 1))
                 for later in runs[1:]:
                     entry["differences"] += compare(runs[0], later)
+                if which == "instructor" and SETTINGS["seedShift"]:
+                    shift = SETTINGS["seedShift"]
+                    path, entry["other_seeds"] = write_other_seeds(notebooks_dir, edition_paths[(source.name, which)], staging / "other-seeds", shift)
+                    print(f"pipeline: [{number}/{len(notebooks)}] executing {source.name}, {EDITION_NAMES[which]} with every seed moved by {shift} "
+                          f"({', '.join(entry['other_seeds']) or 'no seeds'})", flush=True)
+                    started = time.monotonic()
+                    try:
+                        other = execute_notebook(path, executed_dir / "other-seeds" / source.name)
+                    except PipelineError as error:
+                        raise PipelineError(f"with every seed moved by {shift}: {error}") from None
+                    entry["other_seeds_seconds"] = round(time.monotonic() - started, 1)
+                    for problem in exercise_problems(exercise_results(other), which):
+                        entry["exercise_problems"].append(f"with every seed moved by {shift}: {problem}")
                 if entry["differences"]:
                     cells = ", ".join(str(d["cell"]) for d in entry["differences"])
                     print(f"pipeline:   the runs differ in code cell(s) {cells}", flush=True)
                 nb = runs[0]
                 entry["exercises"] = exercise_results(nb)
-                entry["exercise_problems"] = exercise_problems(entry["exercises"], which)
+                entry["exercise_problems"] += exercise_problems(entry["exercises"], which)
                 for problem in entry["exercise_problems"]:
                     print(f"pipeline:   {problem}", flush=True)
                 if which == "learner":

@@ -235,9 +235,13 @@ class FakeKernelBuild:
             Path(self.folder, name).write_text(text)
         subprocess.run(["git", "init", "-q", str(self.folder)], check=True)
         self.out = self.folder / "build"
+        # The run with other seeds is tested on its own (OtherSeedsTests); the counts below are without it.
+        self.settings = unittest.mock.patch.dict(pipeline.SETTINGS, {"seedShift": 0})
+        self.settings.start()
 
     def tearDown(self):
         import shutil
+        self.settings.stop()
         shutil.rmtree(self.folder)
 
     def fake_kernel(self, fail=None, vary=None, wrong=None):
@@ -470,6 +474,39 @@ CHART_OUTPUT_HTML = ('<script>\n/* plotly.js 4.1.1, sent once per kernel session
 
 def chart_output():
     return {"output_type": "display_data", "metadata": {}, "data": {"text/html": CHART_OUTPUT_HTML}}
+
+
+class OtherSeedsTests(FakeKernelBuild, unittest.TestCase):
+    """Every chapter's instructor's edition runs once more with every seed moved, and its checks must hold."""
+
+    def test_seeds_in_the_cells_and_the_setup_are_moved_and_nothing_else(self):
+        text, changed = pipeline.shift_seeds("Tensor.ManualSeed(42);\nTensor.ManualSeed(7); // Seed 3\nMyTensor.ManualSeed(5);", 1000)
+        self.assertEqual("Tensor.ManualSeed(1042);\nTensor.ManualSeed(1007); // Seed 3\nMyTensor.ManualSeed(5);", text)
+        self.assertEqual(["42→1042", "7→1007"], changed)
+
+    def test_the_instructors_edition_runs_again_with_other_seeds_and_a_check_that_fails_there_fails_the_build(self):
+        Path(self.notebooks, "setup.dib").write_text('#r "../../src/Foundations.dll"\nTensor.ManualSeed(42);\n')
+        kernel = self.fake_kernel()
+        seen = []
+
+        def execute(source, target):
+            nb = kernel(source, target)
+            shift = nb.metadata["foundations"].get("seedShift")
+            if shift:
+                seen.append((source.name, shift, Path(source.parent, "setup.dib").read_text()))
+                if source.name == "02_b.ipynb":   # a check that holds for one seed only
+                    for cell in nb.cells:
+                        if "check" in cell.metadata.get("tags", []):
+                            cell.outputs = [nbformat.from_dict(stream("Exercise 1.1: not right yet\n"))]
+            return nb
+        with unittest.mock.patch.dict(pipeline.SETTINGS, {"seedShift": 1000}):
+            report = pipeline.build(self.notebooks, self.out, pdf=False, execute_notebook=execute, repo=self.folder)
+        self.assertEqual(["01_a.ipynb", "02_b.ipynb"], [name for name, _, _ in seen])
+        self.assertIn("Tensor.ManualSeed(1042);", seen[0][2])
+        self.assertFalse(report["ok"])
+        [instructor_b] = [n for n in report["notebooks"] if n["name"] == "02_b.ipynb" and n["edition"] == "instructor"]
+        self.assertEqual(["setup.dib: 42→1042"], instructor_b["other_seeds"])
+        self.assertIn('with every seed moved by 1000: code cell 3: exercise 1.1 says "not right yet"', instructor_b["exercise_problems"][0])
 
 
 class CommittedCopyTests(unittest.TestCase):
