@@ -51,6 +51,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 TEMPLATES = HERE / "templates"
 SETTINGS = json.loads((HERE / "settings.json").read_text(encoding="utf-8"))
+# For trying a chapter under yet other seeds by hand: FOUNDATIONS_SEED_SHIFT=2000 pipeline.py build ...
+if os.environ.get("FOUNDATIONS_SEED_SHIFT"):
+    SETTINGS["seedShift"] = int(os.environ["FOUNDATIONS_SEED_SHIFT"])
 
 # Markers written by src/Foundations.Interactive/ChartHtml.cs.
 CHART_MARKER = 'class="foundations-chart"'
