@@ -82,10 +82,10 @@ public sealed class WorkflowTests
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(1)))
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"the workflow lint did not finish in a minute:\n{output}");
+            Assert.Fail($"the workflow lint did not finish in three minutes:\n{output}");
         }
         return (process.ExitCode, output + error.Result);
     }
