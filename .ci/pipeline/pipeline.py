@@ -759,6 +759,8 @@ NOT_INPUTS = (
     re.compile(r"(^|/)[^/]*\.md$"),            # documentation
     re.compile(r"^\.devcontainer/"),
     re.compile(r"^\.ci/(test|run)$"),            # the commands that call the build, not the build
+    re.compile(r"^\.github/"),                  # the GitHub workflow, which calls .ci/run
+    re.compile(r"^\.ci/lint-workflows\.mjs$"),    # its lint, run by the tests
     re.compile(r"^\.ci/pipeline/test_pipeline\.py$"),
     re.compile(r"^notebooks/[^/]*\.ipynb$"),       # the committed learner's notebooks: this build writes them
 )
