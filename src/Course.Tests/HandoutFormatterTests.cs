@@ -71,6 +71,31 @@ public sealed class HandoutFormatterTests
     }
 
     [Fact]
+    public void Lines_ThinsALongRunButKeepsItsEndsItsSpikeAndItsGaps()
+    {
+        int n = 10_000;
+        var x = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
+        var y = x.Select(i => 1.0 / (1 + i)).ToArray();
+        y[4321] = 50;              // a one-step spike
+        y[7000] = double.NaN;      // a gap
+        var html = ChartHtml.Render(Charts.Lines("Loss", "step", "mse", [("train", x, y)]));
+        var data = System.Text.Json.JsonDocument.Parse(Regex.Match(html, "^  var data = (.*);$", RegexOptions.Multiline).Groups[1].Value);
+        var trace = data.RootElement[0];
+        var keptX = trace.GetProperty("x").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        var keptY = trace.GetProperty("y").EnumerateArray().Select(v => v.ValueKind == System.Text.Json.JsonValueKind.Null ? (double?)null : v.GetDouble()).ToList();
+        Assert.InRange(keptY.Count, 300, 600);
+        Assert.Equal(0.0, keptX[0]);
+        Assert.Equal(n - 1.0, keptX[^1]);
+        Assert.Contains(50.0, keptY);
+        Assert.Contains(null, keptY);
+        Assert.Equal(keptX.Order().ToList(), keptX);
+
+        var small = ChartHtml.Render(Charts.Lines("Loss", "step", "mse", [("train", x[..600], y[..600])]));
+        Assert.Equal(600, System.Text.Json.JsonDocument.Parse(Regex.Match(small, "^  var data = (.*);$", RegexOptions.Multiline).Groups[1].Value)
+            .RootElement[0].GetProperty("y").GetArrayLength());
+    }
+
+    [Fact]
     public void Lines_ThrowsWhenASeriesHasMismatchedLengths()
     {
         var error = Assert.Throws<ArgumentException>(() => Charts.Lines("t", "x", "y", [("a", [0.0, 1], [1.0])]));

@@ -239,16 +239,63 @@ public static class Charts
         return Finish(traces, layout, Height);
     }
 
-    private static Scatter Line(string name, double?[] x, double?[] y, int index) => new()
+    /// <summary>A line keeps at most this many points; longer ones are thinned (<see cref="Thin"/>).</summary>
+    internal const int MaxPointsPerLine = 600;
+
+    private static Scatter Line(string name, double?[] x, double?[] y, int index)
     {
-        name = name,
-        x = x,
-        y = y,
-        mode = y.Length <= 30 ? "lines+markers" : "lines",
-        legendgroup = name,
-        line = new Line { color = Palette[index % Palette.Length] },
-        marker = new Marker { color = Palette[index % Palette.Length] },
-    };
+        (x, y) = Thin(x, y);
+        return new()
+        {
+            name = name,
+            x = x,
+            y = y,
+            mode = y.Length <= 30 ? "lines+markers" : "lines",
+            legendgroup = name,
+            line = new Line { color = Palette[index % Palette.Length] },
+            marker = new Marker { color = Palette[index % Palette.Length] },
+        };
+    }
+
+    /// <summary>
+    /// A line of more than <see cref="MaxPointsPerLine"/> points (a training run's every step) drawn with
+    /// fewer: the points are cut into buckets of consecutive ones, and each bucket keeps its lowest and
+    /// its highest value, in order, so a one-step spike still shows; the first and last points stay.
+    /// A chart that carried every step of 60,000 images made a notebook of megabytes.
+    /// </summary>
+    internal static (double?[] X, double?[] Y) Thin(double?[] x, double?[] y)
+    {
+        if (y.Length <= MaxPointsPerLine) return (x, y);
+        int bucket = (int)Math.Ceiling((y.Length - 2) / (MaxPointsPerLine / 2.0 - 1));
+        var keptX = new List<double?> { x[0] };
+        var keptY = new List<double?> { y[0] };
+        for (int start = 1; start < y.Length - 1; start += bucket)
+        {
+            int end = Math.Min(start + bucket, y.Length - 1);
+            int low = -1, high = -1;
+            bool gap = false;
+            for (int i = start; i < end; i++)
+            {
+                if (y[i] is not double value) { gap = true; continue; }
+                if (low < 0 || value < y[low]!.Value) low = i;
+                if (high < 0 || value > y[high]!.Value) high = i;
+            }
+            int[] kept = low < 0 ? [] : low == high ? [low] : [Math.Min(low, high), Math.Max(low, high)];
+            foreach (int i in kept)
+            {
+                keptX.Add(x[i]);
+                keptY.Add(y[i]);
+            }
+            if (gap)   // a gap in the bucket stays a gap in the line
+            {
+                keptX.Add(x[end - 1]);
+                keptY.Add(null);
+            }
+        }
+        keptX.Add(x[^1]);
+        keptY.Add(y[^1]);
+        return (keptX.ToArray(), keptY.ToArray());
+    }
 
     private static Yaxis Axis(string title, bool log)
     {
