@@ -670,10 +670,7 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <body>
 <h1>Neural Nets from the Foundations, in C#</h1>
 <p>Handouts: each chapter run from top to bottom, with its charts. The files open from disk and need no network.</p>
-<p>Each chapter comes in two editions. The <b>learner's edition</b> has the exercises as placeholders, each check
-reporting "not attempted yet", and the questionnaire without answers. The <b>instructor's edition</b> has every
-exercise solved and checked, and the questionnaire's answers. The learner's notebooks to work in are in
-<code>build/editions/learner/</code>.</p>
+{intro}
 <ul class="chapters">
 {items}
 </ul>
@@ -682,7 +679,16 @@ exercise solved and checked, and the questionnaire's answers. The learner's note
 """
 
 
-def write_index(chapters, target):
+INDEX_BOTH_EDITIONS = """<p>Each chapter comes in two editions. The <b>learner's edition</b> has the exercises as placeholders, each check
+reporting "not attempted yet", and the questionnaire without answers. The <b>instructor's edition</b> has every
+exercise solved and checked, and the questionnaire's answers. The learner's notebooks to work in are in
+<code>build/editions/learner/</code>.</p>"""
+INDEX_LEARNER_ONLY = """<p>These are the learner's edition: the exercises as placeholders, each check reporting "not attempted
+yet", and the questionnaires without answers. To work through them, clone the repository and open
+<code>notebooks/</code>.</p>"""
+
+
+def write_index(chapters, target, intro=INDEX_BOTH_EDITIONS):
     """chapters: (title, {edition: (html path, pdf path or None)}) in course order, paths relative to
     the index."""
     items = []
@@ -694,8 +700,22 @@ def write_index(chapters, target):
                 link += f' <span class="pdf">(<a href="{html.escape(pdf_name)}">PDF</a>)</span>'
             links.append(link)
         items.append(f'  <li><span class="chapter">{html.escape(title)}</span><br>{" · ".join(links)}</li>')
-    Path(target).write_text(INDEX_TEMPLATE.format(items="\n".join(items)), encoding="utf-8")
+    Path(target).write_text(INDEX_TEMPLATE.format(items="\n".join(items), intro=intro), encoding="utf-8")
 
+
+def write_pages(out_dir, target):
+    """The public site (GitHub Pages): the learner's handouts only, which give no answer away, and an
+    index of them, copied from a build that succeeded. Returns how many chapters it lists."""
+    report = json.loads((Path(out_dir) / SETTINGS["report"]).read_text(encoding="utf-8"))
+    if not report.get("ok"):
+        raise PipelineError("the last build failed: there are no handouts to publish")
+    target = Path(target)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(Path(out_dir) / SETTINGS["handoutsDir"] / "learner", target / "learner", ignore=shutil.ignore_patterns("pages"))
+    chapters = [(entry["title"], {"learner": (entry["html"], entry.get("pdf"))})
+                for entry in report["notebooks"] if entry["edition"] == "learner"]
+    write_index(chapters, target / "index.html", INDEX_LEARNER_ONLY)
+    return len(chapters)
 
 
 # Every seed a chapter sets: Tensor.ManualSeed(n) in a code cell or in setup.dib.
@@ -1014,6 +1034,9 @@ def main(argv):
     editions_command = commands.add_parser("editions", help="write the learner's and the instructor's notebooks only (no kernel)")
     editions_command.add_argument("--notebooks", default=str(REPO / SETTINGS["notebooksDir"]))
     editions_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"] / SETTINGS["editionsDir"]))
+    pages_command = commands.add_parser("pages", help="write the public site: the learner's handouts and their index")
+    pages_command.add_argument("target")
+    pages_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"]))
     check_command = commands.add_parser("check", help="check exported pages for network use")
     check_command.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
@@ -1029,6 +1052,9 @@ def main(argv):
                 print(f"pipeline: {change}", flush=True)
             print(f"pipeline: the committed learner's notebooks in {SETTINGS['learnerDir']}/ are up to date"
                   + (f" ({len(changes)} changed: commit them)" if changes else " (none changed)"), flush=True)
+        return 0
+    if args.command == "pages":
+        print(f"pipeline: {write_pages(args.out, args.target)} chapter(s), learner's edition only, in {args.target}")
         return 0
     if args.command == "check-committed":
         problems = [problem for source in notebooks_in_order(args.notebooks)

@@ -449,6 +449,16 @@ class ReuseTests(FakeKernelBuild, unittest.TestCase):
                              "a build without PDFs cannot stand for one with them")
         self.assertIn("missing or empty", pipeline.reuse_refusal(self.notebooks, self.out, True, current), "nor could its report, if the hash matched")
 
+    def test_the_public_site_has_the_learners_handouts_only(self):
+        self.build()
+        site = self.folder / "site"
+        self.assertEqual(2, pipeline.write_pages(self.out, site))
+        self.assertTrue((site / "learner" / "01_a.html").exists())
+        self.assertFalse((site / "instructor").exists())
+        index = (site / "index.html").read_text()
+        self.assertIn('href="learner/02_b.html"', index)
+        self.assertNotIn("instructor", index)
+
     def test_a_build_killed_half_way_leaves_nothing_to_reuse(self):
         self.build()
 
