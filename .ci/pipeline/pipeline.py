@@ -15,6 +15,7 @@ Runs under Debian's python3 (nbclient, nbconvert, nbformat from apt; see .ci/set
     pipeline.py check FILE.html...      # the offline checks alone, on exported pages
 
     pipeline.py editions [--notebooks DIR] [--out DIR]   # only write the two editions' notebooks, no kernel
+    pipeline.py execute NOTEBOOK OUT    # run one notebook as the build does; OUT is written even when a cell fails
 
 The build works in a staging folder and only replaces build/editions, build/executed and
 build/handouts when every notebook ran cleanly and every check said what its edition expects, so a
@@ -182,7 +183,10 @@ def execute(source, target):
             break
         except (CellExecutionError, CellTimeoutError) as error:
             nbformat.write(strip_kernel_bootstrap(nb), target)
-            raise PipelineError(f"{Path(source).name}: {failing_cell_message(nb, error)}\n"
+            # After a failed set-up every later cell says only that it did not complete; the cause is in the set-up cell.
+            setup_problem = setup_failure(nb)
+            cause = f"{setup_problem}\n" if setup_problem else ""
+            raise PipelineError(f"{Path(source).name}: {cause}{failing_cell_message(nb, error)}\n"
                                 f"(partial output in {target}, kernel log in {kernel_log})") from None
         except (DeadKernelError, RuntimeError) as error:
             log_text = kernel_log.read_text(encoding="utf-8", errors="replace")
@@ -200,8 +204,11 @@ def execute(source, target):
     if setup_problem:
         nbformat.write(nb, target)
         raise PipelineError(f"{Path(source).name}: {setup_problem}")
-    errors = [(i, o) for i, c in enumerate(code_cells(nb), 1) for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    # nbclient lets a cell tagged raises-exception fail and goes on; so does the check here.
+    errors = [(i, o) for i, c in enumerate(code_cells(nb), 1) if RAISES_EXCEPTION not in tags_of(c)
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
     if errors:
+        nbformat.write(nb, target)
         number, output = errors[0]
         raise PipelineError(f"{Path(source).name}: {len(errors)} error output(s), first in code cell {number} "
                             f"({first_line(code_cells(nb)[number - 1])}): {output.get('ename')}: {output.get('evalue')}")
@@ -211,7 +218,9 @@ def execute(source, target):
 
 # What an #!import'ed setup.dib prints when one of its sections fails: the kernel reports it as text,
 # not as the cell's error, so a notebook with nothing after the set-up would otherwise pass.
-SETUP_FAILURE = re.compile(r"error CS\d{4}[^\n]*|dotnet build failed[^\n]*")
+SETUP_FAILURE = re.compile(r"error [A-Z]+\d{4}[^\n]*|dotnet build failed[^\n]*|Missing from [^\n]*|The set-up did not complete[^\n]*")
+# The tag with which nbclient lets a cell fail without stopping the run.
+RAISES_EXCEPTION = "raises-exception"
 
 
 def setup_failure(nb):
@@ -1037,6 +1046,9 @@ def main(argv):
     pages_command = commands.add_parser("pages", help="write the public site: the learner's handouts and their index")
     pages_command.add_argument("target")
     pages_command.add_argument("--out", default=str(REPO / SETTINGS["buildDir"]))
+    execute_command = commands.add_parser("execute", help="run one notebook with the real kernel, as the build does, and write it executed")
+    execute_command.add_argument("notebook")
+    execute_command.add_argument("out")
     check_command = commands.add_parser("check", help="check exported pages for network use")
     check_command.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
@@ -1066,6 +1078,13 @@ def main(argv):
         paths = write_editions(args.notebooks, args.out)
         for which in SETTINGS["editions"]:
             print(f"pipeline: {EDITION_NAMES[which]}: {sum(1 for (_, w) in paths if w == which)} notebook(s) in {Path(args.out) / which}")
+        return 0
+    if args.command == "execute":
+        try:
+            execute(args.notebook, args.out)
+        except PipelineError as error:
+            print(f"pipeline: FAILED: {error}", file=sys.stderr)
+            return 1
         return 0
     failed = False
     for name in args.files:

@@ -145,6 +145,9 @@ class MessageTests(unittest.TestCase):
         failed = notebook(("#!import setup.dib", [stream("(3,1): error CS0006: Metadata file '../src/Foundations.dll' could not be found\n", "stderr")], ["setup"]),
                           ("var x = 1;", [], []))
         self.assertIn("the set-up cell (code cell 1) failed: error CS0006", pipeline.setup_failure(failed))
+        missing = notebook(("#!import setup.dib", [stream("Missing from ../src/bin: Foundations.dll. There is no ../src/Foundations.Interactive to build them from.\n\n"
+                                                          "The set-up did not complete: run the first cell again after opening this notebook from notebooks/.\n")], ["setup"]))
+        self.assertIn("failed: Missing from ../src/bin: Foundations.dll.", pipeline.setup_failure(missing))
         fine = notebook(("#!import setup.dib", [stream("Library found\n")], ["setup"]), ("error CS0103 in a later cell is its own error", [stream("error CS0103\n")], []))
         self.assertIsNone(pipeline.setup_failure(fine))
 
