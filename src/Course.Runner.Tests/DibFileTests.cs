@@ -43,12 +43,16 @@ public class DibFileTests
     }
 
     [Fact]
-    public void SetupDib_HasTheBuildSectionThenTheLoadSection()
+    public void SetupDib_HasTheStateTheGuardTheBuildThenTheLoadSection()
     {
         var sections = DibFile.CSharpSections(Path.Combine(RepositoryPaths.Root, "notebooks", "setup.dib"));
-        Assert.Equal(2, sections.Count);
-        Assert.Contains("dotnet build", sections[0].Code);
-        Assert.Contains("Notebook.Setup();", sections[1].Code);
-        Assert.All(Directives.Split(sections[1].Code).Directives, d => Assert.Equal(DirectiveKind.Reference, d.Kind));
+        Assert.Equal(4, sections.Count);
+        Assert.Contains("static void SetupFailed(", sections[0].Code);
+        Assert.Contains("#if !TERMINAL_RUNNER", sections[1].Code);
+        Assert.Contains("AddMiddleware", sections[1].Code);
+        Assert.Contains("dotnet build", sections[2].Code);
+        Assert.Contains("Notebook.Setup();", sections[3].Code);
+        Assert.EndsWith("AppContext.SetData(\"Foundations.Setup\", \"complete\");   // the guard lets every cell through from now on", sections[3].Code);
+        Assert.All(Directives.Split(sections[3].Code).Directives, d => Assert.Equal(DirectiveKind.Reference, d.Kind));
     }
 }

@@ -119,6 +119,13 @@ public class NotebookRunnerTests
     }
 
     [Fact]
+    public void Run_DefinesTerminalRunnerSoCodeCanLeaveOutWhatNeedsTheKernel()
+    {
+        using var notebook = new TestNotebook("#if TERMINAL_RUNNER\nConsole.WriteLine(\"runner\");\n#else\nConsole.WriteLine(\"kernel\");\n#endif");
+        Assert.Contains("cell 1 of 1 ──\nrunner\n", notebook.Run().Output);
+    }
+
+    [Fact]
     public void Run_ImportingAnotherKernelsSectionFailsClearly()
     {
         using var notebook = new TestNotebook("#!import other.dib");

@@ -28,6 +28,9 @@ public sealed class ScriptSession(KernelGlobals globals, CellOutput output)
 
     private ScriptState<object>? state;
 
+    /// <summary>The preprocessor symbol every submission sees, so that code can tell the runner from the kernel.</summary>
+    public const string Symbol = "TERMINAL_RUNNER";
+
     /// <summary>Makes an assembly visible to the following submissions, as <c>#r</c> does.</summary>
     public void AddReference(MetadataReference reference) => options = options.AddReferences(reference);
 
@@ -39,7 +42,8 @@ public sealed class ScriptSession(KernelGlobals globals, CellOutput output)
     public void Run(string code, string file, int firstLine)
     {
         // #line makes compiler messages and stack traces name the cell or .dib file and its own line numbers.
-        var mapped = $"#line {firstLine} \"{file.Replace("\"", "'", StringComparison.Ordinal)}\"\n{code}";
+        // TERMINAL_RUNNER lets code leave out what needs the kernel (setup.dib's guard), as F# scripts test INTERACTIVE.
+        var mapped = $"#define {Symbol}\n#line {firstLine} \"{file.Replace("\"", "'", StringComparison.Ordinal)}\"\n{code}";
         var submissionOptions = options.WithFilePath(file);
         state = state is null
             ? CSharpScript.RunAsync(mapped, submissionOptions, globals, typeof(KernelGlobals)).GetAwaiter().GetResult()
