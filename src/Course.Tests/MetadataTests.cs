@@ -73,7 +73,9 @@ public sealed class MetadataTests
     [InlineData("Tensor.ManualSeed(42);", "", "does not call Tensor.ManualSeed")]
     [InlineData("Notebook.Setup();", "", "does not call Notebook.Setup()")]
     [InlineData("using Foundations;", "#r \"nuget: XPlot.Plotly, 4.1.0\"\nusing Foundations;", "#r \"nuget: ...\"")]
-    [InlineData("#!csharp\n\nif", "if", "two #!csharp sections")]
+    [InlineData("#!csharp\n\nif", "if", "#!csharp sections that build the library")]
+    [InlineData("Process.Start(\"dotnet\", \"build", "Process.Start(\"dotnet\", \"restore", "does not build the library")]
+    [InlineData("\nAppContext.SetData(\"Foundations.Setup\", \"complete\");", "", "its guard would stop every later cell")]
     public void SetupFile_RuleRejectsABadScript(string from, string to, string expected)
     {
         Assert.Empty(NotebookRules.SetupScript(NotebookSamples.SetupScript, NotebookSamples.NotebookDirectory, NotebookSamples.Root));

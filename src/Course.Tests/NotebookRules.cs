@@ -158,19 +158,27 @@ public static partial class NotebookRules
         nb.CodeCells.SelectMany(cell => NuGetReference().Matches(cell.Source).Select(m =>
             $"{cell.Label}: #r \"nuget: {m.Groups["name"].Value.Trim()}\" pins a package a second time; reference it from the build output in {SetupFile} instead")).ToList();
 
+    /// <summary>What the set-up's last section does when everything before it worked; until then its guard stops every other cell.</summary>
+    public const string SetupComplete = "AppContext.SetData(\"Foundations.Setup\", \"complete\");";
+
     /// <summary>
     /// The set-up file: builds the library when it is missing, references the library and its packages
-    /// from src/'s build output (no NuGet download), registers the formatters and seeds the generator.
+    /// from src/'s build output (no NuGet download) in a later section, registers the formatters, seeds
+    /// the generator and, last, marks the set-up complete.
     /// </summary>
     public static IReadOnlyList<string> SetupScript(string source, string notebookDirectory, string repositoryRoot)
     {
         var problems = new List<string>();
         // A .dib section starts at a line holding only its kernel's name.
         var sections = DibSection().Split(source).Skip(1).ToList();
+        int build = sections.FindIndex(s => s.Contains("dotnet", StringComparison.Ordinal) && s.Contains("build", StringComparison.Ordinal));
+        int reference = sections.FindIndex(s => s.Contains("#r \"", StringComparison.Ordinal));
         if (sections.Count < 2)
-            problems.Add($"{SetupFile} should have two #!csharp sections: one that builds the library when it is missing, then one that references it (a missing DLL fails the whole submission that names it)");
-        else if (!sections[0].Contains("dotnet", StringComparison.Ordinal) || !sections[0].Contains("build", StringComparison.Ordinal))
-            problems.Add($"the first section of {SetupFile} does not build the library (dotnet build) when it is missing");
+            problems.Add($"{SetupFile} should have #!csharp sections that build the library when it is missing, then one that references it (a missing DLL fails the whole submission that names it)");
+        else if (build < 0 || build >= reference)
+            problems.Add($"{SetupFile} does not build the library (dotnet build) when it is missing, in a section before the one that references it");
+        if (sections.Count == 0 || !sections[^1].TrimEnd().Split('\n')[^1].StartsWith(SetupComplete, StringComparison.Ordinal))
+            problems.Add($"the last line of {SetupFile} is not {SetupComplete}, so its guard would stop every later cell as if the set-up had failed");
         var references = PathDirective().Matches(source).Where(m => m.Groups["kind"].Value == "#r").Select(m => m.Groups["path"].Value).ToList();
         var buildOutput = Path.Combine(repositoryRoot, "src");
         foreach (var dll in new[] { "Foundations.dll", "Foundations.Interactive.dll" })

@@ -27,6 +27,7 @@ public static class NotebookSamples
         using Foundations; using Foundations.Interactive;
         Notebook.Setup();
         Tensor.ManualSeed(42);
+        AppContext.SetData("Foundations.Setup", "complete");
         """;
 
     /// <summary>A notebook that keeps every rule; <paramref name="change"/> edits its JSON before it is parsed.</summary>
