@@ -29,7 +29,8 @@ var restore = Dotnet("tool", "restore");
 if (restore.Succeeded)
     Say($"kernel tool restored: {Repository.KernelToolId} {repository.KernelToolVersion} (.config/dotnet-tools.json)");
 else
-    problems.Add($"the kernel tool was not restored (dotnet tool restore, exit code {restore.ExitCode}); it comes from NuGet, which must be reachable:\n{restore.Tail()}");
+    problems.Add($"the kernel tool was not restored (dotnet tool restore, exit code {restore.ExitCode}; it comes from nuget.org, see nuget.config). "
+        + $"The notebooks need it, the terminal runner does not:\n{restore.Tail()}");
 
 var jupyter = Command.FindOnPath("jupyter");
 var kernelspecFolder = (string?)null;
@@ -39,15 +40,25 @@ if (restore.Succeeded)
     {
         kernelspecFolder = RegisterKernelspec();
         Say($"kernelspec: .NET (C#) in {kernelspecFolder} ({(jupyter is null ? "written there directly: Jupyter is not on PATH" : $"through {jupyter} kernelspec")}), HTTP ports {repository.KernelHttpPortRange}, telemetry off");
+        if (jupyter is null)
+            Say("Jupyter is not on PATH. VS Code's Jupyter extension does not need it (it reads the kernelspec above and starts the kernel itself); "
+                + "Jupyter Notebook, JupyterLab and the handouts do: install Jupyter (for instance `python -m pip install jupyter`) and run this again. "
+                + "The terminal runner needs neither Jupyter nor Python.");
     }
     catch (SetupException error)
     {
         problems.Add(error.Message);
     }
 }
+else
+{
+    Say("kernelspec: not registered, it needs the kernel tool");
+}
 
 var libraryBuilt = Build(Path.Combine("src", "Foundations.Interactive"), "the library the notebooks load");
-var runnerBuilt = Build(Path.Combine("src", "Course.Runner"), "the terminal runner");
+// The runner is built on the library: when that failed, its build would only repeat the same errors.
+var runnerBuilt = libraryBuilt && Build(Path.Combine("src", "Course.Runner"), "the terminal runner");
+if (!libraryBuilt) Say("the terminal runner was not built: it needs the library");
 
 if (problems.Count > 0)
 {
@@ -58,10 +69,6 @@ else
 {
     Say("done.");
 }
-if (jupyter is null && kernelspecFolder is not null)
-    Say("Jupyter is not on PATH. VS Code's Jupyter extension does not need it (it reads the kernelspec above and starts the kernel itself); "
-        + "Jupyter Notebook, JupyterLab and the handouts do: install Jupyter (for instance `python -m pip install jupyter`) and run this again. "
-        + "The terminal runner needs neither Jupyter nor Python.");
 if (libraryBuilt && kernelspecFolder is not null || runnerBuilt)
 {
     Console.WriteLine();
@@ -131,6 +138,9 @@ bool Build(string project, string what)
     var locked = build.Output.Contains("MSB3027", StringComparison.Ordinal) || build.Output.Contains("MSB3021", StringComparison.Ordinal)
         ? " A running kernel keeps the library's DLLs locked on Windows: shut the notebook's kernel down, then run this again."
         : "";
-    problems.Add($"{what} did not build (dotnet build {shown} -c Release, exit code {build.ExitCode}).{locked} The end of its output:\n{build.Tail()}");
+    // MSBuild lists each error twice (as it happens and in the summary): show each once, or else the end of the output.
+    var errors = build.Output.Split('\n').Select(l => l.Trim()).Where(l => l.Contains(": error ", StringComparison.Ordinal)).Distinct().ToList();
+    var shownOutput = errors.Count > 0 ? string.Join(Environment.NewLine, errors.Take(20)) : build.Tail();
+    problems.Add($"{what} did not build (dotnet build {shown} -c Release, exit code {build.ExitCode}).{locked} {(errors.Count > 0 ? "Its errors" : "The end of its output")}:\n{shownOutput}");
     return false;
 }
