@@ -12,6 +12,8 @@ namespace Course.Tests;
 public static partial class RepoRules
 {
     public const string SetupCommand = ".ci/setup";
+    /// <summary>The learner's set-up, which needs only the .NET SDK; <see cref="SetupCommand"/> calls it for the shared part.</summary>
+    public const string LearnerSetupCommand = "dotnet run --project src/Course.Setup";
     public const string HandoutsCommand = ".ci/handouts";
     public const string TestCommand = ".ci/test";
     public const string KernelToolId = "microsoft.dotnet-interactive";
@@ -31,8 +33,8 @@ public static partial class RepoRules
     /// <summary>
     /// devcontainer.json (JSON with comments): a pinned image, the Jupyter and C# extensions and not
     /// Polyglot Notebooks, features pinned to exact versions (the .NET SDK one to a .NET 10 SDK that
-    /// global.json accepts), the set-up command in onCreateCommand (which prebuilds keep), and the
-    /// README and chapter 1 opened for the learner.
+    /// global.json accepts), the learner's set-up command in onCreateCommand (which prebuilds keep) and
+    /// not CI's, whose packages a learner does not need, and the README and chapter 1 opened for the learner.
     /// </summary>
     public static IReadOnlyList<string> Devcontainer(string devcontainerJson, string? sdkVersion)
     {
@@ -87,8 +89,10 @@ public static partial class RepoRules
             }
 
             var onCreate = root.TryGetProperty("onCreateCommand", out var command) ? CommandText(command) : "";
-            if (!Runs(onCreate, SetupCommand))
-                problems.Add($"onCreateCommand is \"{onCreate}\"; it should run {SetupCommand}, the README's set-up command, where prebuilds keep its work");
+            if (!Runs(onCreate, LearnerSetupCommand))
+                problems.Add($"onCreateCommand is \"{onCreate}\"; it should run {LearnerSetupCommand}, the learner's set-up, where prebuilds keep its work");
+            if (Runs(onCreate, SetupCommand))
+                problems.Add($"onCreateCommand runs {SetupCommand}, CI's set-up, whose packages (Chromium, nbconvert, npm...) a learner does not need; run {LearnerSetupCommand}");
             var telemetry = root.TryGetProperty("containerEnv", out var env) && env.ValueKind == JsonValueKind.Object
                 && env.TryGetProperty("DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT", out var optOut) && optOut.ValueKind == JsonValueKind.String ? optOut.GetString() : null;
             if (telemetry != "1")
@@ -110,7 +114,7 @@ public static partial class RepoRules
         return [];
     }
 
-    /// <summary>The README shows both commands in a fenced code block, and names the set-up command.</summary>
+    /// <summary>The README shows both commands and the learner's set-up in fenced code blocks, and names CI's set-up command.</summary>
     public static IReadOnlyList<string> ReadmeCommands(string readme)
     {
         var problems = new List<string>();
@@ -118,7 +122,7 @@ public static partial class RepoRules
             .SelectMany(m => m.Groups["body"].Value.Split('\n'))
             .Select(l => l.Trim())
             .ToList();
-        foreach (var command in new[] { HandoutsCommand, TestCommand })
+        foreach (var command in new[] { HandoutsCommand, TestCommand, LearnerSetupCommand })
             if (!commandLines.Any(l => l == command || l.StartsWith(command + " ", StringComparison.Ordinal)))
                 problems.Add($"no fenced code block in the README has a line running {command}");
         if (!readme.Contains(SetupCommand, StringComparison.Ordinal))
@@ -271,6 +275,7 @@ public static partial class RepoRules
     [GeneratedRegex(@"^\d+\.\d+\.\d+(\.\d+)?(-[0-9A-Za-z.-]+)?$")]
     private static partial Regex PackageVersion();
 
-    [GeneratedRegex(@"^(```|~~~)[^\n]*\n(?<body>.*?)^(```|~~~)", RegexOptions.Multiline | RegexOptions.Singleline)]
+    // A fence may be indented, as inside a list item.
+    [GeneratedRegex(@"^[ \t]*(```|~~~)[^\n]*\n(?<body>.*?)^[ \t]*(```|~~~)", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex FencedBlock();
 }

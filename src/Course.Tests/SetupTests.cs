@@ -25,7 +25,7 @@ public sealed class SetupTests
             "vscode": { "extensions": ["ms-toolsai.jupyter", "ms-dotnettools.csharp", "ms-dotnettools.csdevkit"] },
             "codespaces": { "openFiles": ["README.md", "notebooks/01_neuron.ipynb"] }
           },
-          "onCreateCommand": ".ci/setup",
+          "onCreateCommand": "dotnet run --project src/Course.Setup",
           "containerEnv": { "DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT": "1" }
         }
         """;
@@ -49,14 +49,18 @@ public sealed class SetupTests
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(", \"ms-dotnettools.csharp\", \"ms-dotnettools.csdevkit\"", "", StringComparison.Ordinal), "10.0.401"), "lacks a C# extension");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(", \"notebooks/01_neuron.ipynb\"", "", StringComparison.Ordinal), "10.0.401"), "does not open notebooks/01_neuron.ipynb");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"onCreateCommand\"", "\"postCreateCommand\"", StringComparison.Ordinal), "10.0.401"), "onCreateCommand");
-        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "\"dotnet restore\"", StringComparison.Ordinal), "10.0.401"), "should run .ci/setup");
-        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "\".ci/setup-old\"", StringComparison.Ordinal), "10.0.401"), "should run .ci/setup");
+        const string learnerSetup = "\"dotnet run --project src/Course.Setup\"";
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(learnerSetup, "\"dotnet restore\"", StringComparison.Ordinal), "10.0.401"), "should run dotnet run --project src/Course.Setup");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(learnerSetup, "\"dotnet run --project src/Course.SetupOld\"", StringComparison.Ordinal), "10.0.401"), "should run dotnet run --project src/Course.Setup");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(learnerSetup, "\".ci/setup\"", StringComparison.Ordinal), "10.0.401"), "CI's set-up");
+        Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace(learnerSetup, "{\"a\": \".ci/setup\", \"b\": " + learnerSetup + "}", StringComparison.Ordinal), "10.0.401"), "CI's set-up");
+        Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer.Replace(learnerSetup, "{\"setup\": " + learnerSetup + ", \"data\": \"sudo apt-get install -y dataset-fashion-mnist\"}", StringComparison.Ordinal), "10.0.401"));
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"20.20.2\"", "\"lts\"", StringComparison.Ordinal), "10.0.401"), "pin an exact version");
         Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer, "10.0.100"));
         Rejects(RepoRules.Devcontainer(GoodDevcontainer, "10.0.500"), "accepts .NET 10 SDKs from 10.0.500");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"10.0.401\"", "\"9.0.300\"", StringComparison.Ordinal), "10.0.100"), "installs SDK 9.0.300");
         Rejects(RepoRules.Devcontainer(GoodDevcontainer.Replace("\"DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT\": \"1\"", "", StringComparison.Ordinal), "10.0.401"), "sends telemetry");
-        Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer.Replace("\".ci/setup\"", "[\"bash\", \".ci/setup\"]", StringComparison.Ordinal), "10.0.401"));
+        Assert.Empty(RepoRules.Devcontainer(GoodDevcontainer.Replace(learnerSetup, "[\"dotnet\", \"run\", \"--project\", \"src/Course.Setup\"]", StringComparison.Ordinal), "10.0.401"));
         Assert.Empty(RepoRules.ImagePinned("mcr.microsoft.com/devcontainers/base@sha256:9a5942e64b35c5497c591b9bf177f4a3002d43440bf0a5e1a14fc34667b1a5c1"));
         Assert.Empty(RepoRules.ImagePinned("localhost:5000/course:1.2"));
         Assert.NotEmpty(RepoRules.ImagePinned("localhost:5000/course"));
@@ -69,11 +73,12 @@ public sealed class SetupTests
     [Fact]
     public void Readme_RuleRejectsCommandsOutsideACodeBlock()
     {
-        const string good = "Set-up is `.ci/setup`.\n\n```bash\n.ci/handouts   # build\n.ci/test\n```\n";
+        const string good = "Set-up is `.ci/setup`.\n\n```bash\n.ci/handouts   # build\n.ci/test\n```\n\n1. Set up:\n\n   ```\n   dotnet run --project src/Course.Setup\n   ```\n";
         Assert.Empty(RepoRules.ReadmeCommands(good));
         Rejects(RepoRules.ReadmeCommands("Run `.ci/setup`, then `.ci/handouts` and `.ci/test`.\n"), "no fenced code block");
         Rejects(RepoRules.ReadmeCommands(good.Replace(".ci/test\n", "dotnet test\n", StringComparison.Ordinal)), "running .ci/test");
         Rejects(RepoRules.ReadmeCommands(good.Replace("Set-up is `.ci/setup`.", "", StringComparison.Ordinal)), "never names the set-up command");
+        Rejects(RepoRules.ReadmeCommands(good.Replace("dotnet run --project src/Course.Setup\n", "dotnet run\n", StringComparison.Ordinal)), "running dotnet run --project src/Course.Setup");
     }
 
     [Fact]
