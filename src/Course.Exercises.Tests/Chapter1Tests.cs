@@ -243,29 +243,93 @@ public sealed class Chapter1Tests
     public void PredictStd_IgnoringTheInputStd_IsCaughtOnTheCaseWhereItIsNotOne() =>
         AssertNotYetRight(Chapter1.CheckPredictStd((n, _, w, r) => PredictStd(n, 1, w, r)), "input std 2", "variance of one product");
 
-    [Fact]
-    public void WeightScales_KaimingAndOneOverRootN_AreCorrect() =>
-        Assert.Equal(ExerciseStatus.Correct, Chapter1.CheckWeightScales(Math.Sqrt(2.0 / 100), Math.Sqrt(1.0 / 100)).Status);
-
-    [Fact]
-    public void WeightScales_NullOrHalfDone_IsNotAttemptedAndNamesWhatIsMissing()
+    /// <summary>The chapter's estimates: 0.58·√width after layer 1, then √(width/2) per layer, until float.MaxValue.</summary>
+    private static int LayerWhereStdOverflows(int width, bool reluOnLayerOne = true, bool halving = true)
     {
-        Assert.Equal(ExerciseStatus.NotAttempted, Chapter1.CheckWeightScales(null, null).Status);
-        var result = Chapter1.CheckWeightScales(0.14, null);
-        Assert.Equal(ExerciseStatus.NotAttempted, result.Status);
-        Assert.Contains("scaleWithoutRelu", result.Message);
+        double std = Math.Sqrt(width) * (reluOnLayerOne ? Math.Sqrt((1 - 1 / Math.PI) / 2) : 1);
+        double factor = Math.Sqrt(halving ? width / 2.0 : width);
+        int layer = 1;
+        while (std <= float.MaxValue) { std *= factor; layer++; }
+        return layer;
     }
 
     [Fact]
-    public void WeightScales_Swapped_SaysReluNeedsALargerScale() =>
-        AssertNotYetRight(Chapter1.CheckWeightScales(0.1, Math.Sqrt(2.0 / 100)),
-            "scaleWithRelu = 0.1, a ReLU after each layer", "outside 0.5 to 2", "multiplied by about 0.7", "too small", "larger scale");
+    public void OverflowLayer_FromTheEstimates_IsCorrectAndTellsWhereARealStackOverflowed()
+    {
+        var result = Chapter1.CheckOverflowLayer(w => LayerWhereStdOverflows(w));
+        Assert.Equal(ExerciseStatus.Correct, result.Status);
+        Assert.Contains("first infinity appeared at layer 45", result.Message);
+    }
 
     [Fact]
-    public void WeightScales_TheChaptersUnscaledWeights_SayTooLarge() =>
-        AssertNotYetRight(Chapter1.CheckWeightScales(1, 0.1), "layer 1's output has std 5.", "too large");
+    public void OverflowLayer_OneLayerOff_IsStillCorrect() =>
+        Assert.Equal(ExerciseStatus.Correct, Chapter1.CheckOverflowLayer(w => LayerWhereStdOverflows(w) - 1).Status);
 
     [Fact]
-    public void WeightScales_OneOverNInsteadOfOneOverRootN_SaysTooSmall() =>
-        AssertNotYetRight(Chapter1.CheckWeightScales(Math.Sqrt(2.0 / 100), 0.01), "scaleWithoutRelu = 0.01, no ReLU", "layer 1's output has std 0.", "too small");
+    public void OverflowLayer_PlaceholderOrNull_IsNotAttempted()
+    {
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter1.CheckOverflowLayer(_ => throw new NotImplementedException()).Status);
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter1.CheckOverflowLayer(null).Status);
+    }
+
+    [Fact]
+    public void OverflowLayer_GrowingBySqrtWidth_SaysReluHalvesTheMeanSquare() =>
+        AssertNotYetRight(Chapter1.CheckOverflowLayer(w => LayerWhereStdOverflows(w, halving: false)),
+            "LayerWhereStdOverflows(100): expected layer 46", "got 39", "√(width/2), not √width");
+
+    [Fact]
+    public void OverflowLayer_NoReluOnTheFirstLayer_IsCaughtOnTheNarrowStack() =>
+        AssertNotYetRight(Chapter1.CheckOverflowLayer(w => LayerWhereStdOverflows(w, reluOnLayerOne: false)),
+            "LayerWhereStdOverflows(4): expected layer 257", "got 255", "Layer 1 ends with a ReLU too");
+
+    [Fact]
+    public void OverflowLayer_FarTooDeep_SaysTooMany() =>
+        AssertNotYetRight(Chapter1.CheckOverflowLayer(w => 2 * LayerWhereStdOverflows(w)), "expected layer 46", "Too many layers");
+
+    /// <summary>A right answer: the std after each ReLU layer, and the (depth − 1)-th root of the growth from layer 1.</summary>
+    private static double GrowthPerLayer(Tensor input, Func<int, int, Tensor> drawWeights, int depth, bool relu = true, bool perLayer = true)
+    {
+        int width = input.Size(1);
+        var h = input;
+        double first = 0, last = 0;
+        for (int layer = 1; layer <= depth; layer++)
+        {
+            h = h.MatMul(drawWeights(width, width));
+            if (relu) h = h.ClampMin(0f);
+            last = h.Std().Item();
+            if (layer == 1) first = last;
+        }
+        return perLayer ? Math.Pow(last / first, 1.0 / (depth - 1)) : last / first;
+    }
+
+    [Fact]
+    public void GrowthPerLayer_Measured_IsCorrect() =>
+        Assert.Equal(ExerciseStatus.Correct, Chapter1.CheckGrowthPerLayer((x, draw, depth) => GrowthPerLayer(x, draw, depth)).Status);
+
+    [Fact]
+    public void GrowthPerLayer_PlaceholderOrNull_IsNotAttempted()
+    {
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter1.CheckGrowthPerLayer((_, _, _) => throw new NotImplementedException()).Status);
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter1.CheckGrowthPerLayer(null).Status);
+    }
+
+    [Fact]
+    public void GrowthPerLayer_WithoutRelu_SaysPutOneAfterEveryLayer() =>
+        AssertNotYetRight(Chapter1.CheckGrowthPerLayer((x, draw, depth) => GrowthPerLayer(x, draw, depth, relu: false)),
+            "width 100 with standard normal weights", "about √2 too large", "ClampMin(0f)");
+
+    [Fact]
+    public void GrowthPerLayer_TheWholeGrowth_SaysTakeTheRoot() =>
+        AssertNotYetRight(Chapter1.CheckGrowthPerLayer((x, draw, depth) => GrowthPerLayer(x, draw, depth, perLayer: false)),
+            "whole growth from layer 1 to the last", "(depth − 1)-th root");
+
+    [Fact]
+    public void GrowthPerLayer_TheEstimateForStdOneWeights_IsCaughtWhereTheWeightsDiffer() =>
+        AssertNotYetRight(Chapter1.CheckGrowthPerLayer((x, _, _) => Math.Sqrt(x.Size(1) / 2.0)),
+            "drew 0 weight matrices", "drawWeights(width, width)");
+
+    [Fact]
+    public void GrowthPerLayer_IgnoringTheWeightsStd_IsCaughtOnTheStdHalfCase() =>
+        AssertNotYetRight(Chapter1.CheckGrowthPerLayer((x, draw, depth) => { _ = GrowthPerLayer(x, draw, depth); return Math.Sqrt(x.Size(1) / 2.0); }),
+            "width 50 with normal weights with std 0.5", "the estimate √(width/2)·(weight std) is 2.5");
 }

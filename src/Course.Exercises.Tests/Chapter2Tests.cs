@@ -245,6 +245,81 @@ public sealed class Chapter2Tests
         return c;
     };
 
+    // 2.8: a sum whose rounding error does not grow with its length
+
+    private static float PairwiseSum(float[] values) => Pairwise(values, 0, values.Length);
+
+    private static float Pairwise(float[] values, int from, int to)
+    {
+        if (to - from <= 8)
+        {
+            float total = 0;
+            for (int i = from; i < to; i++) total += values[i];
+            return total;
+        }
+        int middle = from + (to - from) / 2;
+        return Pairwise(values, from, middle) + Pairwise(values, middle, to);
+    }
+
+    private static float KahanSum(float[] values)
+    {
+        float total = 0, lost = 0;
+        foreach (float v in values)
+        {
+            float y = v - lost, t = total + y;
+            lost = (t - total) - y;
+            total = t;
+        }
+        return total;
+    }
+
+    private static float PlainSum(float[] values)
+    {
+        float total = 0;
+        foreach (float v in values) total += v;
+        return total;
+    }
+
+    [Fact]
+    public void AccurateSum_Pairwise_IsCorrect()
+    {
+        var result = Chapter2.CheckAccurateSum(PairwiseSum);
+        Assert.Equal(ExerciseStatus.Correct, result.Status);
+        Assert.Contains("about 1 %", result.Message);
+    }
+
+    [Fact]
+    public void AccurateSum_Kahan_IsCorrect() =>
+        Assert.Equal(ExerciseStatus.Correct, Chapter2.CheckAccurateSum(KahanSum).Status);
+
+    [Fact]
+    public void AccurateSum_PlaceholderOrNull_IsNotAttempted()
+    {
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter2.CheckAccurateSum(_ => throw new NotImplementedException()).Status);
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter2.CheckAccurateSum(null).Status);
+    }
+
+    [Fact]
+    public void AccurateSum_APlainLoop_IsCaughtOnTheLongArrayAndToldWhy() =>
+        AssertNotYetRight(Chapter2.CheckAccurateSum(PlainSum), "a million copies of 0.1f", "about as far off as a plain loop", "pairs of pairs");
+
+    [Fact]
+    public void AccurateSum_EightRunningTotals_IsCloserButNotCloseEnough() =>
+        AssertNotYetRight(Chapter2.CheckAccurateSum(values =>
+        {
+            var totals = new float[8];
+            for (int i = 0; i < values.Length; i++) totals[i % 8] += values[i];
+            return PlainSum(totals);
+        }), "a million copies of 0.1f", "Closer than a plain loop");
+
+    [Fact]
+    public void AccurateSum_SkippingTheLastValue_SaysAddEveryValueOnce() =>
+        AssertNotYetRight(Chapter2.CheckAccurateSum(values => values.Length == 0 ? 0 : PairwiseSum(values[..^1])), "one value, 2.5", "exactly once");
+
+    [Fact]
+    public void AccurateSum_SortingInPlace_IsToldItChangedTheArray() =>
+        AssertNotYetRight(Chapter2.CheckAccurateSum(values => { Array.Sort(values); return PairwiseSum(values); }), "changed the array");
+
     // All checks
 
     [Fact]

@@ -320,4 +320,58 @@ public sealed class Chapter3Tests
     public void SquaredDistances_WithoutSquaring_IsWrong() =>
         AssertWrong(Chapter3.CheckSquaredDistances((a, b) => (a.Unsqueeze(1) - b.Unsqueeze(0)).Sum(-1)),
             "the values differ", "square the differences");
+
+    // 3.8: a nearest-neighbour classifier, judged by its accuracy
+
+    /// <summary>Squared distances by |q|² − 2·q·r + |r|², then the label of the smallest, or of the largest when <paramref name="farthest"/>.</summary>
+    private static Tensor NearestLabels(Tensor references, Tensor labels, Tensor queries, bool farthest = false, bool indices = false)
+    {
+        var distances = (queries * queries).Sum(1, keepDim: true) - 2f * queries.MatMul(references.T()) + (references * references).Sum(1).Unsqueeze(0);
+        var nearest = (farthest ? distances : -distances).ArgMax(1);
+        if (indices) return nearest;
+        var result = Tensor.Zeros(queries.Size(0));
+        for (int i = 0; i < queries.Size(0); i++) result[i] = labels[(int)nearest[i].Item()];
+        return result;
+    }
+
+    [Fact]
+    public void NearestLabels_ByRawSquaredDistance_IsCorrectAndSaysHowManyItGotRight()
+    {
+        var result = Chapter3.CheckNearestLabels((r, l, q) => NearestLabels(r, l, q));
+        Assert.Equal(ExerciseStatus.Correct, result.Status);
+        Assert.Contains("362 of 500", result.Message);
+    }
+
+    [Fact]
+    public void NearestLabels_ByBroadcastDifferences_IsCorrectToo() =>
+        Assert.Equal(ExerciseStatus.Correct, Chapter3.CheckNearestLabels((r, l, q) =>
+        {
+            var nearest = (-(q.Unsqueeze(1) - r.Unsqueeze(0)).Pow(2f).Sum(-1)).ArgMax(1);
+            var result = Tensor.Zeros(q.Size(0));
+            for (int i = 0; i < q.Size(0); i++) result[i] = l[(int)nearest[i].Item()];
+            return result;
+        }).Status);
+
+    [Fact]
+    public void NearestLabels_PlaceholderOrNull_IsNotAttempted()
+    {
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter3.CheckNearestLabels((_, _, _) => throw new NotImplementedException()).Status);
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter3.CheckNearestLabels(null).Status);
+    }
+
+    [Fact]
+    public void NearestLabels_TheFarthestReference_IsNoBetterThanGuessing() =>
+        AssertWrong(Chapter3.CheckNearestLabels((r, l, q) => NearestLabels(r, l, q, farthest: true)), "the check wants 65 %", "smallest distance");
+
+    [Fact]
+    public void NearestLabels_ReturningTheIndex_IsToldToReturnTheLabel() =>
+        AssertWrong(Chapter3.CheckNearestLabels((r, l, q) => NearestLabels(r, l, q, indices: true)), "is not a class", "referenceLabels[index]");
+
+    [Fact]
+    public void NearestLabels_KeepingTheDimension_IsToldTheShape() =>
+        AssertWrong(Chapter3.CheckNearestLabels((r, l, q) => NearestLabels(r, l, q).Unsqueeze(1)), "expected shape (20,)", "Squeeze");
+
+    [Fact]
+    public void NearestLabels_ThatCentresTheReferencesInPlace_IsToldItChangedThem() =>
+        AssertWrong(Chapter3.CheckNearestLabels((r, l, q) => { r.AddInPlace(r.Mean(0, keepDim: true), -1f); return NearestLabels(r, l, q); }), "changed the references");
 }

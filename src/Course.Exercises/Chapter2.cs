@@ -4,7 +4,8 @@ namespace Course.Exercises;
 
 /// <summary>
 /// The checks behind chapter 2's exercises (02_matmul.ipynb): rungs of the matmul ladder written by
-/// hand, the work a product costs and the speed that makes of it, and two relatives of the product.
+/// hand, the work a product costs and the speed that makes of it, two relatives of the product, and a
+/// sum whose rounding does not grow with its length.
 /// Every product is compared with the library's <see cref="Tensor.MatMul"/> on shapes chosen to catch
 /// the usual slips: a square case first (where swapped indices give the wrong values, which can be
 /// recognised and named), then a single row, a single column, an inner size of 1 and odd sizes.
@@ -122,6 +123,53 @@ public static class Chapter2
                 [(k == n ? a.MatMul(b) : null, "your result is a times b, not a times the transpose of b: the term is b[j, p], not b[p, j].")]);
         }
     });
+
+    /// <summary>How far from the exact sum exercise 2.8 accepts, as a share of the sum of the absolute values.</summary>
+    public const double SumTolerance = 5e-6;
+
+    /// <summary>
+    /// Exercise 2.8: a float32 sum whose rounding error stays small on long arrays. The answer is compared
+    /// with the exact sum (in double) on short arrays, where any order is nearly exact, and on arrays of a
+    /// million values, where a plain loop is off by up to 10⁻² of the sum and pairwise or compensated
+    /// summation by less than 10⁻⁶. It passes within <see cref="SumTolerance"/> of the sum of |values|.
+    /// </summary>
+    public static ExerciseResult CheckAccurateSum(Func<float[], float>? accurateSum) => Exercise.Run("2.8", () =>
+    {
+        var sum = Exercise.Given(accurateSum, "AccurateSum");
+        var generator = new Generator(2_8);
+        (string What, float[] Values)[] cases =
+        [
+            ("no values", []),
+            ("one value, 2.5", [2.5f]),
+            ("1, 2, 3, 4", [1f, 2f, 3f, 4f]),
+            ("seven values of mixed signs", [3f, -1.5f, 0.25f, 8f, -2f, 0.5f, 1f]),
+            ("a million copies of 0.1f", Enumerable.Repeat(0.1f, 1_000_000).ToArray()),
+            ("a million values uniform in [0, 1)", generator.Uniform([1_000_000]).ToArray()),
+            ("2²⁰ normal values with mean 0.5", (generator.Normal([1 << 20]) + 0.5f).ToArray()),
+            ("999,999 values, 1 then 10⁻⁴ over and over", [1f, .. Enumerable.Repeat(1e-4f, 999_998)]),
+        ];
+        foreach (var (what, values) in cases)
+        {
+            double exact = 0, absolute = 0;
+            foreach (float v in values) { exact += v; absolute += Math.Abs(v); }
+            var given = (float[])values.Clone();
+            float got = sum(given);
+            Exercise.Expect(given.AsSpan().SequenceEqual(values), $"{what}: your function changed the array it was given.",
+                "Read the values and keep the partial sums in variables or arrays of your own.");
+            double tolerance = SumTolerance * absolute;
+            if (Math.Abs(got - exact) <= tolerance) continue;
+            float plain = 0;
+            foreach (float v in values) plain += v;
+            double error = Math.Abs(got - exact), plainError = Math.Abs(plain - exact);
+            string hint =
+                !float.IsFinite(got) ? "Your sum is not a finite number."
+                : error > 0.1 * absolute ? "Start from 0 and add every value exactly once."
+                : error >= 0.5 * plainError ? "That is about as far off as a plain loop: each addition rounds the running total, and once the total is large every small value added to it loses digits. Add values of similar size to each other instead (pairs, then pairs of pairs), or carry along the part each addition rounds off (Kahan)."
+                : "Closer than a plain loop, but not close enough: some running total still grows large and swallows small values. Halve the array, sum each half the same way and add the two results; or carry along the rounding error (Kahan).";
+            Exercise.Fail($"{what}: the exact sum is {Exercise.Show(exact)}, yours is {Exercise.Show(got)}, off by {Exercise.Show(Math.Abs(got - exact) / absolute)} of the sum of the absolute values; "
+                + $"the check accepts {Exercise.Show(SumTolerance)}.", hint);
+        }
+    }, "On a million copies of 0.1f a plain loop is off by about 1 % of the sum; yours is within 5·10⁻⁶ of it.");
 
     private static readonly (int M, int K, int N)[] CountShapes =
         [(5, 784, 10), (1, 1, 1), (1, 7, 1), (7, 1, 7), (3, 4, 5), (10_000, 784, 10), (1024, 1024, 1024), (4096, 4096, 4096)];

@@ -4,8 +4,8 @@ namespace Course.Exercises;
 
 /// <summary>
 /// The checks behind chapter 3's exercises (notebooks/03_broadcasting.ipynb): shapes predicted and
-/// computed with the broadcasting rules, the strides of an expanded view, and four computations
-/// written with broadcasting instead of loops. Cases come from private generators, never the
+/// computed with the broadcasting rules, the strides of an expanded view, four computations written
+/// with broadcasting instead of loops, and a nearest-neighbour classifier judged by its accuracy. Cases come from private generators, never the
 /// notebook's shared one, and every expected value from the library or a loop in double precision.
 /// </summary>
 public static class Chapter3
@@ -243,6 +243,61 @@ public static class Chapter3
                 Exercise.ExpectClose(got, expected, onCase, atol: 1e-3, hint: hint);
             }
         });
+
+    /// <summary>The accuracy exercise 3.8 asks for; raw-pixel squared distances, the simplest answer, reach 72.4 %.</summary>
+    public const double NearestAccuracyWanted = 0.65;
+
+    /// <summary>The committed Fashion-MNIST test images, loaded once: exercise 3.8's references and queries.</summary>
+    private static readonly Lazy<(Tensor Images, Tensor Labels)> CommittedImages = new(() => FashionMnist.Load(FashionMnist.FindDataDirectory()));
+
+    /// <summary>
+    /// Exercise 3.8: a nearest-neighbour classifier. The references are images 0 to 999 of the committed
+    /// set, the queries images 9000 to 9499, given 20 at a time; the check tests what the answer achieves,
+    /// an accuracy of at least <see cref="NearestAccuracyWanted"/> (guessing gets about 10 %), not how.
+    /// </summary>
+    public static ExerciseResult CheckNearestLabels(Func<Tensor, Tensor, Tensor, Tensor>? nearestLabels)
+    {
+        int right = 0;
+        const int Queries = 500, Batch = 20;
+        var result = Exercise.Run("3.8", () =>
+        {
+            var learner = Exercise.Given(nearestLabels, "NearestLabels");
+            var (images, labels) = CommittedImages.Value;
+            var references = images[0..1000].Clone();
+            var referenceLabels = labels[0..1000].Clone();
+            var (referencesBefore, labelsBefore) = (references.Clone(), referenceLabels.Clone());
+            for (int start = 9000; start < 9000 + Queries; start += Batch)
+            {
+                var queries = images[start..(start + Batch)].Clone();
+                var queriesBefore = queries.Clone();
+                string onCase = $"queries {start} to {start + Batch - 1} against the 1000 references";
+                var got = Invoke(() => learner(references, referenceLabels, queries), onCase,
+                    "an (n, m, 784) tensor of differences for 20 queries and 1000 references takes 63 MB; compute the distances for one batch at a time.");
+                Exercise.ExpectUnchanged(references, referencesBefore, $"{onCase}: your function changed the references.", LeaveInputsAlone);
+                Exercise.ExpectUnchanged(referenceLabels, labelsBefore, $"{onCase}: your function changed the reference labels.", LeaveInputsAlone);
+                Exercise.ExpectUnchanged(queries, queriesBefore, $"{onCase}: your function changed the queries.", LeaveInputsAlone);
+                Exercise.ExpectShape(got?.Shape, [Batch], onCase, got?.Rank == 2
+                    ? "return one class per query, shape (n,): if you kept a dimension of size 1, drop it (keepDim: false, or Squeeze)."
+                    : "return one class per query, shape (n,).");
+                var predicted = got!.ToArray();
+                var badClass = predicted.Select((v, i) => (v, i)).FirstOrDefault(p => !(p.v >= 0 && p.v <= 9 && p.v == MathF.Round(p.v)), (v: 0f, i: -1));
+                if (badClass.i >= 0)
+                    Exercise.Fail($"{onCase}: query {start + badClass.i} was given {Exercise.Show(badClass.v)}, which is not a class (0 to 9).",
+                        badClass.v > 9 ? "that looks like the index of the nearest reference; return its label, referenceLabels[index]." : "return the label of a reference, one of 0 to 9.");
+                for (int i = 0; i < Batch; i++)
+                    if (predicted[i] == labels[start + i].Item()) right++;
+            }
+            double accuracy = (double)right / Queries;
+            if (accuracy >= NearestAccuracyWanted) return;
+            Exercise.Fail($"Your classifier got {right} of {Queries} queries right ({accuracy:P1}); the check wants {NearestAccuracyWanted:P0}.",
+                accuracy < 0.2
+                    ? "that is little better than guessing (10 %): take the reference with the smallest distance (ArgMax of minus the distances), and make sure row i of your distances belongs to query i."
+                    : "the nearest reference by squared distance on the raw pixels already does better: start from that, then try to improve on it.");
+        }, "");
+        return result.Status == ExerciseStatus.Correct
+            ? new ExerciseResult("3.8", ExerciseStatus.Correct, $"Your classifier got {right} of {Queries} queries right ({(double)right / Queries:P1}); guessing would get about 10 %. Try more references, or another measure of closeness.")
+            : result;
+    }
 
     /// <summary>The learner's function on one case; a crash other than the placeholder is reported with the case it happened on.</summary>
     private static T Invoke<T>(Func<T> call, string onCase, string hint)
