@@ -39,6 +39,34 @@ public sealed class Chapter4Tests
 
     private static readonly double GlorotStd = Math.Sqrt(2.0 / (100 + 400));
 
+    private static double LastOverFirst(double weightStd, int width, Generator generator) => LastOverFirstWith(weightStd, width, generator);
+
+    private static double LastOverFirstWith(double weightStd, int width, Generator generator, bool relu = true, bool fromInput = false)
+    {
+        var x = generator.Normal([100, width]);
+        double first = x.Std().Item();
+        for (int layer = 1; layer <= 50; layer++)
+        {
+            x = x.MatMul(generator.Normal([width, width]) * (float)weightStd);
+            if (relu) x = x.ClampMin(0f);
+            if (layer == 1 && !fromInput) first = x.Std().Item();
+        }
+        return x.Std().Item() / first;
+    }
+
+    // Halves [1/√width, 2/√width] on the sign of the average log ratio over 20 stacks.
+    private static double FindReluScale(int width, Generator generator)
+    {
+        double MeanLogRatio(double c) => Enumerable.Range(0, 20).Average(_ => Math.Log(LastOverFirst(c / Math.Sqrt(width), width, generator)));
+        double low = 1, high = 2;
+        for (int step = 0; step < 10; step++)
+        {
+            double middle = (low + high) / 2;
+            if (MeanLogRatio(middle) < 0) low = middle; else high = middle;
+        }
+        return (low + high) / 2 / Math.Sqrt(width);
+    }
+
     private static void AssertCorrect(ExerciseResult result) => Assert.True(result.Status == ExerciseStatus.Correct, result.ToString());
 
     private static void AssertNotAttempted(ExerciseResult result) => Assert.True(result.Status == ExerciseStatus.NotAttempted, result.ToString());
@@ -59,6 +87,7 @@ public sealed class Chapter4Tests
         AssertCorrect(Chapter4.CheckKaimingUniform(KaimingUniform));
         AssertCorrect(Chapter4.CheckLeakyRelu(LeakyRelu, LeakyReluStd));
         AssertCorrect(Chapter4.CheckGlorotFactors(Math.Sqrt(100) * GlorotStd, Math.Sqrt(400) * GlorotStd));
+        AssertCorrect(Chapter4.CheckReluScale(LastOverFirst, FindReluScale));
     }
 
     [Fact]
@@ -71,6 +100,8 @@ public sealed class Chapter4Tests
         AssertNotAttempted(Chapter4.CheckKaimingUniform((_, _, _) => throw new NotImplementedException()));
         AssertNotAttempted(Chapter4.CheckLeakyRelu((_, _) => throw new NotImplementedException(), (_, _) => throw new NotImplementedException()));
         AssertNotAttempted(Chapter4.CheckLeakyRelu(LeakyRelu, (_, _) => throw new NotImplementedException()));
+        AssertNotAttempted(Chapter4.CheckReluScale((_, _, _) => throw new NotImplementedException(), (_, _) => throw new NotImplementedException()));
+        AssertNotAttempted(Chapter4.CheckReluScale(LastOverFirst, (_, _) => throw new NotImplementedException()));
     }
 
     [Fact]
@@ -87,6 +118,9 @@ public sealed class Chapter4Tests
         AssertNotAttempted(glorot);
         Assert.Contains("backwardFactor", glorot.Message);
         AssertNotAttempted(Chapter4.CheckGlorotFactors(null, null));
+        var scale = Chapter4.CheckReluScale(LastOverFirst, null);
+        AssertNotAttempted(scale);
+        Assert.Contains("FindReluScale", scale.Message);
     }
 
     [Fact]
@@ -215,4 +249,37 @@ public sealed class Chapter4Tests
     [Fact]
     public void GlorotFactors_Variances_AreNamed() =>
         AssertNotYetRight(Chapter4.CheckGlorotFactors(0.4, 1.6), "expected 0.632456, got 0.4", "the factor of the variance");
+
+    [Fact]
+    public void LastOverFirst_WithoutRelu_IsNamed() =>
+        AssertNotYetRight(Chapter4.CheckReluScale((std, width, g) => LastOverFirstWith(std, width, g, relu: false), FindReluScale),
+            "LastOverFirst(0.141421, 100, new Generator(81))", "put a ReLU");
+
+    [Fact]
+    public void LastOverFirst_FromTheInput_IsNamed() =>
+        AssertNotYetRight(Chapter4.CheckReluScale((std, width, g) => LastOverFirstWith(std, width, g, fromInput: true), FindReluScale),
+            "LastOverFirst(0.141421, 100, new Generator(81))", "not by the input's");
+
+    [Fact]
+    public void LastOverFirst_OwnRandomNumbers_AreNamed() =>
+        AssertNotYetRight(Chapter4.CheckReluScale((std, width, _) => LastOverFirstWith(std, width, new Generator(5)), FindReluScale),
+            "LastOverFirst(", "from the generator you are given");
+
+    [Fact]
+    public void FindReluScale_Xavier_IsNamedAndMeasured() =>
+        AssertNotYetRight(Chapter4.CheckReluScale(LastOverFirst, (width, _) => 1 / Math.Sqrt(width)),
+            "FindReluScale(100, new Generator(85)): your scale 0.1 is 1/√100", "30 stacks change the std from layer 1 to layer 50 by a factor of ", "Xavier's 1/√nIn");
+
+    [Fact]
+    public void FindReluScale_TheVariance_IsNamed() =>
+        AssertNotYetRight(Chapter4.CheckReluScale(LastOverFirst, (width, _) => 2.0 / width), "FindReluScale(100", "is the variance of the weights");
+
+    [Fact]
+    public void FindReluScale_NotDividedByTheWidth_IsNamed() =>
+        AssertNotYetRight(Chapter4.CheckReluScale(LastOverFirst, (_, _) => Math.Sqrt(2)), "overflowed", "divide by √width");
+
+    [Fact]
+    public void FindReluScale_TheFormulaWithoutMeasuring_IsCaughtWhereTheDriftShows() =>
+        AssertNotYetRight(Chapter4.CheckReluScale(LastOverFirst, (width, _) => Math.Sqrt(2.0 / width)),
+            "FindReluScale(50, new Generator(86)): your scale 0.2 is within 4% of √(2/nIn), but", "measure, do not only use the formula");
 }

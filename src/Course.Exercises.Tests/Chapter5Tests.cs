@@ -267,4 +267,73 @@ public sealed class Chapter5Tests
     [Fact]
     public void TiedGrad_LeavingGradNull_SaysWhereTheGradientGoes() =>
         AssertNotYetRight(Chapter5.CheckTiedGrad((x, w, g) => { }), "w.Grad is still null");
+
+    // 5.8
+
+    private delegate double RelativeError(double grad, double estimate);
+
+    /// <summary>A gradient check that estimates every element with h = 1e-3 and keeps the worst by <paramref name="relative"/>.</summary>
+    private static (string Name, int Index, double RelativeError) WorstBy(Func<float> loss, (string Name, Tensor Value, Tensor Grad)[] parameters,
+        RelativeError relative, Func<double, double, double>? keep = null)
+    {
+        keep ??= (worst, candidate) => candidate > worst ? candidate : worst;
+        (string Name, int Index, double RelativeError) worst = ("", -1, -1);
+        foreach (var (name, value, grad) in parameters)
+        {
+            var estimate = GradCheck.Numerical(loss, value, 1e-3f).ToArray();
+            var g = grad.ToArray();
+            for (int i = 0; i < g.Length; i++)
+            {
+                double r = relative(g[i], estimate[i]), kept = keep(worst.RelativeError, r);
+                if (!kept.Equals(worst.RelativeError)) worst = (name, i, kept);
+            }
+        }
+        return worst;
+    }
+
+    private static (string, int, double) WorstElement(Func<float> loss, (string Name, Tensor Value, Tensor Grad)[] parameters) =>
+        WorstBy(loss, parameters, (g, n) => Math.Abs(g - n) / Math.Max(Math.Max(Math.Abs(g), Math.Abs(n)), 1e-2));
+
+    [Fact]
+    public void WorstElement_TheSolution_IsCorrect_AndNamesTheDeadUnitWithoutTheGate()
+    {
+        var result = Chapter5.CheckWorstElement(WorstElement);
+
+        Assert.True(result.Status == ExerciseStatus.Correct, result.ToString());
+        Assert.Contains("forgets the ReLU's gate: b1[4]", result.Message);
+        Assert.Contains("a mean over the batch, not a sum: b2[0]", result.Message);
+        Assert.Contains("last row of w1's gradient at 0: w1[5, ", result.Message);
+    }
+
+    [Fact]
+    public void WorstElement_PlaceholderOrNull_IsNotAttempted()
+    {
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter5.CheckWorstElement((_, _) => throw new NotImplementedException()).Status);
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter5.CheckWorstElement(null).Status);
+    }
+
+    [Fact]
+    public void WorstElement_DividingByTheEstimateAlone_RaisesAFalseAlarmOnTheRightPass() =>
+        AssertNotYetRight(Chapter5.CheckWorstElement((loss, ps) => WorstBy(loss, ps, (g, n) => Math.Abs(g - n) / Math.Abs(n))),
+            "On a correct backward pass, your check reported w1[0, ", "rounding alone", "floor");
+
+    [Fact]
+    public void WorstElement_KeepingNaN_SaysZeroOverZero() =>
+        AssertNotYetRight(Chapter5.CheckWorstElement((loss, ps) => WorstBy(loss, ps, (g, n) => Math.Abs(g - n) / (Math.Abs(g) + Math.Abs(n)), Math.Max)),
+            "relative error of NaN", "0/0 is NaN");
+
+    [Fact]
+    public void WorstElement_KeepingOnlyTheLastParametersWorst_NamesTheWrongParameter() =>
+        AssertNotYetRight(Chapter5.CheckWorstElement((loss, ps) => WorstElement(loss, ps[^1..])),
+            "On the pass whose b1 gradient forgets the ReLU's gate, your check named b2[0]", "the badly wrong elements are elsewhere", "every element of every parameter");
+
+    [Fact]
+    public void WorstElement_LeavingANudgeInPlace_IsCaught() =>
+        AssertNotYetRight(Chapter5.CheckWorstElement((loss, ps) =>
+        {
+            var worst = WorstElement(loss, ps);
+            ps[0].Value.SetValue(ps[0].Value.GetValue(0, 0) + 1e-3f, 0, 0);
+            return worst;
+        }), "your check left w1 changed", "put every nudged value back");
 }
+

@@ -184,7 +184,71 @@ public static class Chapter4
              $"(one such layer measures {Show(measuredForward)} and {Show(measuredBackward)}).", hint);
     });
 
-    private const int Batch = 200, MaxDepth = 200, DotProducts = 1000;
+    /// <summary>
+    /// Exercise 4.8, open-ended: the learner measures a 50-layer ReLU stack (<c>LastOverFirst</c>, replayed
+    /// on fixed seeds) and searches for the weight std that keeps its std (<c>FindReluScale</c>). The
+    /// scale found must agree with √(2/nIn) within 4%, and the learner's own measurement at that scale,
+    /// over 30 fresh stacks, must keep the std within a factor 2 from layer 1 to layer 50.
+    /// </summary>
+    public static ExerciseResult CheckReluScale(Func<double, int, Generator, double>? lastOverFirst, Func<int, Generator, double>? findReluScale) => Run("4.8", () =>
+    {
+        var measure = Given(lastOverFirst, "LastOverFirst");
+        var find = Given(findReluScale, "FindReluScale");
+        foreach (var (weightStd, width, seed) in new[] { (Math.Sqrt(2.0 / 100), 100, 81UL), (1 / Math.Sqrt(30), 30, 82UL), (0.3, 20, 83UL) })
+        {
+            var learners = new Generator(seed);
+            double got = measure(weightStd, width, learners), expected = LastOverFirstReference(weightStd, width, new Generator(seed));
+            string call = $"LastOverFirst({Show(weightStd)}, {width}, new Generator({seed}))";
+            var replay = new Generator(seed);
+            LastOverFirstReference(weightStd, width, replay);
+            bool sameDraws = replay.NextUInt64() == learners.NextUInt64();
+            if (Near(got, expected, 1e-3)) continue;
+            string hint =
+                !sameDraws ? "draw the input with generator.Normal([100, width]), then one generator.Normal([width, width]) per layer, in that order, from the generator you are given." :
+                Near(got, LastOverFirstReference(weightStd, width, new Generator(seed), relu: false), 1e-3) ? "put a ReLU (ClampMin(0f)) after every layer." :
+                Near(got, LastOverFirstReference(weightStd, width, new Generator(seed), fromInput: true), 1e-3) ? "divide by the std after layer 1, not by the input's: the input is not a ReLU output." :
+                "multiply each layer's standard normal weights by weightStd, apply the ReLU, and divide the std after layer 50 by the std after layer 1.";
+            Fail($"{call}: expected {Show(expected)}, got {Show(got)}.", hint);
+        }
+        foreach (var (width, seed) in new[] { (100, 85UL), (50, 86UL) })
+        {
+            double scale = find(width, new Generator(seed)), formula = Math.Sqrt(2.0 / width), c = scale * Math.Sqrt(width);
+            string call = $"FindReluScale({width}, new Generator({seed}))";
+            Expect(double.IsFinite(scale) && scale > 0, $"{call} returned {Show(scale)}; a weight std is a positive number.");
+            var check = new Generator(87);
+            double geometricMean = Math.Exp(Enumerable.Range(0, 30).Average(_ => Math.Log(measure(scale, width, check))));
+            string factor = double.IsFinite(geometricMean) && geometricMean > 0 ? $"a factor of {Show(geometricMean)}" : "more than float32 can hold (the stacks overflowed or vanished)";
+            if (!Near(scale, formula, 0.04))
+            {
+                string? hint =
+                    Near(c, 1, 0.04) ? "that is Xavier's 1/√nIn. ReLU halves the mean square at every layer, so at that scale the stacks shrink; look above it." :
+                    Near(scale, Math.Sqrt(2), 0.04) || Near(scale, 1, 0.04) ? "weightStd is the std of one weight, and a layer sums nIn products: divide by √width." :
+                    Near(scale, 2.0 / width, 0.04) ? "2/nIn is the variance of the weights; the std is its square root." :
+                    "search for the scale at which the average of log(LastOverFirst) over several stacks is 0: below it the stacks shrink, above it they grow.";
+                Fail($"{call}: your scale {Show(scale)} is {Show(c)}/√{width}; at it, 30 stacks change the std from layer 1 to layer 50 by {factor} "
+                     + "on average (geometric mean). The scale that keeps it is within 4% of a simple formula in nIn.", hint);
+            }
+            Expect(geometricMean is > 0.5 and < 2,
+                $"{call}: your scale {Show(scale)} is within 4% of √(2/nIn), but at it 30 fresh stacks change the std from layer 1 to layer 50 by {factor} "
+                + "on average (geometric mean), more than a factor 2.",
+                "measure, do not only use the formula: at a finite width the typical stack drifts a little even at √(2/nIn), and your search should find where the average of log(LastOverFirst) is 0.");
+        }
+    });
+
+    private const int Batch = 200, MaxDepth = 200, DotProducts = 1000, ScaleBatch = 100, ScaleDepth = 50;
+
+    private static double LastOverFirstReference(double weightStd, int width, Generator g, bool relu = true, bool fromInput = false)
+    {
+        var x = g.Normal([ScaleBatch, width]);
+        double first = x.Std().Item();
+        for (int layer = 1; layer <= ScaleDepth; layer++)
+        {
+            x = x.MatMul(g.Normal([width, width]) * (float)weightStd);
+            if (relu) x = x.ClampMin(0f);
+            if (layer == 1 && !fromInput) first = x.Std().Item();
+        }
+        return x.Std().Item() / first;
+    }
 
     private static int FirstInfiniteLayerReference(int width, Generator g)
     {

@@ -241,6 +241,128 @@ public static class Chapter5
             }
         });
 
+    /// <summary>
+    /// 5.8, open-ended: the learner's gradient check runs on a small lin-relu-lin network with a right
+    /// backward pass and three broken ones. On the right one it must not raise an alarm (relative error
+    /// under 0.1, never NaN); on each broken one it must name the broken parameter and an element that is
+    /// badly wrong there (at least half the largest relative error in that parameter).
+    /// </summary>
+    public static ExerciseResult CheckWorstElement(Func<Func<float>, (string Name, Tensor Value, Tensor Grad)[], (string Name, int Index, double RelativeError)>? worstElement)
+    {
+        var found = new List<string>();
+        var result = Exercise.Run("5.8", () =>
+        {
+            var learner = Exercise.Given(worstElement, "WorstElement");
+            var net = WorstElementNetwork.Create();
+            foreach (var (what, broken, grads) in net.Passes())
+            {
+                (string Name, Tensor Value, Tensor Grad)[] parameters = [.. net.Names.Select((name, i) => (name, net.Values[i], grads[i].Clone()))];
+                var before = net.Values.Select(v => v.Clone()).ToArray();
+                var (name, index, relative) = learner(net.Loss, parameters);
+                for (int i = 0; i < before.Length; i++)
+                    Exercise.ExpectUnchanged(net.Values[i], before[i], $"On {what}, your check left {net.Names[i]} changed.",
+                        "put every nudged value back after measuring the loss (GradCheck.Numerical does).");
+                int p = Array.IndexOf(net.Names, name);
+                Exercise.Expect(p >= 0, $"On {what}, your check named \"{name}\", which is not one of the parameters ({string.Join(", ", net.Names)}).");
+                Exercise.Expect(index >= 0 && index < net.Values[p].Count,
+                    $"On {what}, your check named {name} element {index}, but {name} has {net.Values[p].Count} elements (flat indices 0 to {net.Values[p].Count - 1}).");
+                string at = $"{name}{Exercise.IndexText(index, net.Values[p].Shape)}";
+                float given = grads[p].ToArray()[index], right = net.Right[p].ToArray()[index];
+                Exercise.Expect(!double.IsNaN(relative),
+                    $"On {what}, your check reported a relative error of NaN at {at}, where the gradient is {Exercise.Show(given)}.",
+                    "0/0 is NaN: where a gradient and its estimate are both exactly 0 (a dead unit's), the relative error must still be a number. Give the denominator a floor.");
+                if (broken is null)
+                {
+                    Exercise.Expect(relative < 0.1,
+                        $"On {what}, your check reported {at} with a relative error of {Exercise.Show(relative)}; the gradient there is {Exercise.Show(given)}, and right.",
+                        "where the gradient is tiny, rounding alone makes the estimate differ by a large fraction of it: divide the difference by something that does not go to 0, "
+                        + "such as max(|grad|, |estimate|, floor) with a floor well above the estimates' rounding noise (about ε·L/h ≈ 5e-4 here, the loss being about 4).");
+                    continue;
+                }
+                var wrongBy = RelativeErrors(grads[p], net.Right[p]);
+                double worst = RelativeErrors(grads[Array.IndexOf(net.Names, broken)], net.Right[Array.IndexOf(net.Names, broken)]).Max();
+                Exercise.Expect(name == broken,
+                    $"On {what}, your check named {at} (relative error {Exercise.Show(relative)}), where the gradient {Exercise.Show(given)} is "
+                    + (wrongBy[index] < 1e-3 ? "right" : $"off by {Exercise.Show(wrongBy[index])} of it") + "; the badly wrong elements are elsewhere.",
+                    "estimate every element of every parameter, compare each with the gradient at the same place, and keep the largest relative error over all of them.");
+                Exercise.Expect(wrongBy[index] >= 0.5 * worst,
+                    $"On {what}, your check named {at}, where the gradient is {Exercise.Show(given)} against {Exercise.Show(right)}; other elements of {name} are much further off.",
+                    "index the elements in row-major order, as a tensor stores them (row · columns + column), and keep the element whose relative error is largest.");
+                Exercise.Expect(relative >= 0.3,
+                    $"On {what}, your check named the right element, {at}, but reported its relative error as {Exercise.Show(relative)}; there the gradient is {Exercise.Show(given)} and the right value {Exercise.Show(right)}.",
+                    "a relative error compares the difference with the size of the numbers, |grad - estimate| / max(|grad|, |estimate|, floor).");
+                found.Add($"  {what}: {at}, relative error {Exercise.Show(relative)}");
+            }
+        });
+        return result.Status == ExerciseStatus.Correct
+            ? new ExerciseResult("5.8", ExerciseStatus.Correct, "On each broken pass your check named:\n" + string.Join("\n", found) + "\nWhy those elements?")
+            : result;
+    }
+
+    /// <summary>|a - b| / max(|a|, |b|) per element, 0 where both are 0.</summary>
+    private static double[] RelativeErrors(Tensor a, Tensor b)
+    {
+        var (xs, ys) = (a.ToArray(), b.ToArray());
+        return [.. xs.Select((v, i) => Math.Max(Math.Abs(v), Math.Abs(ys[i])) == 0 ? 0 : Math.Abs(v - ys[i]) / Math.Max(Math.Abs(v), Math.Abs(ys[i])))];
+    }
+
+    /// <summary>
+    /// 5.8's network, lin-relu-lin with a squared error, fixed by its own generator: 16 examples of 6
+    /// features, the first of them a thousand times smaller than the others (so the gradients of its row
+    /// of w1 are tiny and their estimates mostly rounding), and 5 hidden units of which the last is dead
+    /// for every example (its bias is -20), so some gradients are exactly 0.
+    /// </summary>
+    private sealed class WorstElementNetwork
+    {
+        public string[] Names { get; } = ["w1", "b1", "w2", "b2"];
+        public required Tensor[] Values { get; init; }
+        public required Tensor X { get; init; }
+        public required Tensor Y { get; init; }
+        public Tensor[] Right { get; private set; } = [];
+
+        public static WorstElementNetwork Create()
+        {
+            var g = new Generator(58);
+            var x = g.Normal([16, 6]) * Tensor.From(1e-3f, 1f, 1f, 1f, 1f, 1f);
+            var y = g.Normal([16]) * 0.5f;
+            var w1 = g.Normal([6, 5]) * 0.5f;
+            var b1 = g.Normal([5]) * 0.3f;
+            b1.SetValue(-20f, 4);
+            var w2 = g.Normal([5, 1]) * 0.5f;
+            var b2 = g.Normal([1]) * 0.3f;
+            var net = new WorstElementNetwork { Values = [w1, b1, w2, b2], X = x, Y = y };
+            net.Right = net.Gradients(gate: true);
+            return net;
+        }
+
+        public Tensor PreActivations => X.MatMul(Values[0]) + Values[1];
+
+        public float Loss() => (PreActivations.ClampMin(0f).MatMul(Values[2]) + Values[3]).Squeeze(-1).Sub(Y).Pow(2f).Mean().Item();
+
+        /// <summary>The chapter's backward rules; without the gate, b1's gradient also passes where the unit is off.</summary>
+        public Tensor[] Gradients(bool gate)
+        {
+            var z = PreActivations;
+            var h = z.ClampMin(0f);
+            var output = h.MatMul(Values[2]) + Values[3];
+            var dOut = (2f * (output.Squeeze(-1) - Y) / Y.Count).Unsqueeze(-1);
+            var dH = dOut.MatMul(Values[2].T());
+            var dZ = (z > 0f) * dH;
+            return [X.T().MatMul(dZ), (gate ? dZ : dH).Sum(0), h.T().MatMul(dOut), dOut.Sum(0)];
+        }
+
+        public IEnumerable<(string What, string? Broken, Tensor[] Grads)> Passes()
+        {
+            yield return ("a correct backward pass", null, Right);
+            var ungated = Gradients(gate: false);
+            yield return ("the pass whose b1 gradient forgets the ReLU's gate", "b1", [Right[0], ungated[1], Right[2], Right[3]]);
+            yield return ("the pass whose b2 gradient is a mean over the batch, not a sum", "b2", [Right[0], Right[1], Right[2], Right[3] / X.Size(0)]);
+            var lastRowZero = Right[0].Clone();
+            lastRowZero[^1].Fill(0f);
+            yield return ("the pass that leaves the last row of w1's gradient at 0", "w1", [lastRowZero, Right[1], Right[2], Right[3]]);
+        }
+    }
+
     // Awkward shapes for an elementwise rule: a row, a column, odd sizes, rank 3, and fixed values
     // reaching far into the flat tails and through 0.
     private static Tensor[] ElementwiseInputs(Generator gen, Tensor fixedValues) =>

@@ -2,8 +2,9 @@ namespace Foundations;
 
 /// <summary>
 /// Weight initialisation for a layer computing x @ W with W of shape (nIn, nOut). Each output is a
-/// sum of nIn products, so its variance is nIn times the variance of one product: scaling W's
-/// standard deviation by 1/sqrt(nIn) keeps activations near unit variance from layer to layer.
+/// sum of nIn products x·w, and with zero-mean weights one product has variance E[x²]·Var(w), so an
+/// output's variance is nIn·Var(w)·E[x²]: weights with std 1/sqrt(nIn) carry the input's mean square
+/// E[x²] (its variance, when its mean is 0) over to the output unchanged.
 /// </summary>
 public static class Init
 {
@@ -23,7 +24,10 @@ public static class Init
     /// <summary>Uniform on [-a, a] with the same std as <see cref="XavierNormal"/>: a = sqrt(3/nIn).</summary>
     public static Tensor XavierUniform(int nIn, int nOut) => Uniform(nIn, nOut, MathF.Sqrt(3f / nIn));
 
-    /// <summary>Kaiming/He: std = sqrt(2/nIn). ReLU zeroes half its inputs, halving the variance; the 2 gives it back.</summary>
+    /// <summary>Kaiming/He: std = sqrt(2/nIn), for layers followed by ReLU. ReLU zeroes the negative half of
+    /// its input, which halves the mean square E[x²]; the factor 2 gives it back, and the mean square is
+    /// what the next layer's variance depends on. (The variance proper falls further: for a standard normal
+    /// input, from 1 to 1/2 - 1/(2π) ≈ 0.34.)</summary>
     public static Tensor KaimingNormal(int nIn, int nOut) => Normal(nIn, nOut, MathF.Sqrt(2f / nIn));
 
     /// <summary>Uniform on [-a, a] with the same std as <see cref="KaimingNormal"/>: a = sqrt(6/nIn).</summary>
