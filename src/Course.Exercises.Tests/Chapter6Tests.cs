@@ -377,6 +377,22 @@ public sealed class Chapter6Tests
         Assert.Contains("pulls p towards 0", result.Message);
     }
 
+    [Fact]
+    public void SgdStep_WithMomentumAppliedToTheGradient_GetsAHintThatGivesNoFormulaAway()
+    {
+        // (1 - momentum) × g: PyTorch's "dampening", which the task does not describe.
+        var result = Chapter6.CheckSgdStep((p, grad, velocity, lr, momentum, weightDecay) =>
+        {
+            var newVelocity = velocity * momentum + (grad + p * weightDecay) * (1 - momentum);
+            return (p - newVelocity * lr, newVelocity);
+        });
+
+        Assert.Equal(ExerciseStatus.NotYetRight, result.Status);
+        Assert.Contains("momentum 0.9", result.Message);
+        Assert.Contains("this step's gradient counts once", result.Message);
+        Assert.DoesNotContain("momentum × velocity + g", result.Message);
+    }
+
     // 6.5: warm-up, then cosine decay.
 
     private static Func<int, float> WarmupThenCosine(float peak, int warmupSteps, int totalSteps) => step =>
@@ -545,5 +561,102 @@ public sealed class Chapter6Tests
             tiny.AtStep(0).MinBy(s => s.Std)!.Layer, tiny.AtStep(0)[3].Std, tiny.AtStep(99)[1].Mean, chapter.AtStep(99)[1].Mean);
 
         Assert.True(result.Status == ExerciseStatus.Correct, result.ToString());
+    }
+
+    // 6.7: the edges of the learning rate, with and without a warm-up.
+
+    [Theory]
+    [InlineData(0.1f, 1f, 1f)]
+    [InlineData(0.05f, 0.7f, 0.7f)]
+    public void LearningRateEdges_WithRatesWellInsideEachRegion_IsCorrect(float stable, float diverging, float rescued)
+    {
+        var result = Chapter6.CheckLearningRateEdges(stable, diverging, rescued);
+
+        Assert.True(result.Status == ExerciseStatus.Correct, result.ToString());
+    }
+
+    [Fact]
+    public void LearningRateEdges_WithAnAnswerStillNull_IsNotAttemptedAndNamesIt()
+    {
+        var result = Chapter6.CheckLearningRateEdges(0.1f, null, 1f);
+
+        Assert.Equal(ExerciseStatus.NotAttempted, result.Status);
+        Assert.Contains("divergingRate", result.Message);
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter6.CheckLearningRateEdges(null, null, null).Status);
+    }
+
+    [Fact]
+    public void LearningRateEdges_Swapped_IsAskedWhetherTheyAreSwapped()
+    {
+        var result = Chapter6.CheckLearningRateEdges(1f, 0.1f, 1f);
+
+        Assert.Equal(ExerciseStatus.NotYetRight, result.Status);
+        Assert.Contains("is not above stableRate", result.Message);
+        Assert.Contains("swap", result.Message);
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(-0.1f)]
+    [InlineData(float.NaN)]
+    public void LearningRateEdges_WithARateThatIsNoRate_IsToldWhatARateIs(float stable)
+    {
+        var result = Chapter6.CheckLearningRateEdges(stable, 1f, 1f);
+
+        Assert.Equal(ExerciseStatus.NotYetRight, result.Status);
+        Assert.Contains("positive, finite", result.Message);
+    }
+
+    [Fact]
+    public void LearningRateEdges_WithAStableRateOnTheEdge_IsToldItDivergedFromOneOfTheStarts()
+    {
+        // At 0.4 a constant rate diverges from most starts in 100 steps (34 of 40 measured), so some start of three does.
+        var result = Chapter6.CheckLearningRateEdges(0.4f, 1f, 1f);
+
+        Assert.Equal(ExerciseStatus.NotYetRight, result.Status);
+        Assert.Contains("stableRate = 0.4 at a constant rate, from the check's start", result.Message);
+        Assert.Contains("diverged at step", result.Message);
+        Assert.Contains("further down", result.Message);
+    }
+
+    [Fact]
+    public void LearningRateEdges_WithAStableRateTooSmallToLearn_IsToldItMustAlsoLearn()
+    {
+        var result = Chapter6.CheckLearningRateEdges(1e-5f, 1f, 1f);
+
+        Assert.Equal(ExerciseStatus.NotYetRight, result.Status);
+        Assert.Contains("not below half", result.Message);
+        Assert.Contains("must also learn", result.Message);
+    }
+
+    [Fact]
+    public void LearningRateEdges_WithADivergingRateThatTrains_IsToldToGoFurtherUp()
+    {
+        var result = Chapter6.CheckLearningRateEdges(0.05f, 0.1f, 1f);
+
+        Assert.Equal(ExerciseStatus.NotYetRight, result.Status);
+        Assert.Contains("divergingRate = 0.1 at a constant rate", result.Message);
+        Assert.Contains("did not diverge", result.Message);
+        Assert.Contains("further up", result.Message);
+    }
+
+    [Fact]
+    public void LearningRateEdges_WithARescuedRateThatNeedsNoRescue_IsToldSo()
+    {
+        var result = Chapter6.CheckLearningRateEdges(0.05f, 1f, 0.1f);
+
+        Assert.Equal(ExerciseStatus.NotYetRight, result.Status);
+        Assert.Contains("rescuedRate = 0.1", result.Message);
+        Assert.Contains("needs no rescue", result.Message);
+    }
+
+    [Fact]
+    public void LearningRateEdges_WithARescuedRateBeyondAnyWarmup_IsToldAWarmupCannotRescueEveryRate()
+    {
+        var result = Chapter6.CheckLearningRateEdges(0.1f, 1f, 50f);
+
+        Assert.Equal(ExerciseStatus.NotYetRight, result.Status);
+        Assert.Contains("rescuedRate = 50, from the check's start 1 of 3, with the warm-up: the loss diverged", result.Message);
+        Assert.Contains("cannot rescue every rate", result.Message);
     }
 }
