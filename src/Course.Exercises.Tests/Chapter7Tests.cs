@@ -275,4 +275,106 @@ public sealed class Chapter7Tests
         AssertNotYetRight(Chapter7.CheckCrossEntropyGradient((z, y) =>
             (z.Exp() / z.Exp().Sum(1, keepDim: true) - Classification.OneHot(y, z.Size(1))) / z.Size(0)),
             "logits (1000, 1001, 1002)", "subtract each row's largest logit");
+
+    // 7.7: an operation of the learner's choosing, against finite differences of its own forward pass.
+
+    private static (Tensor Output, Func<Tensor, Tensor> Backward) Cube(Tensor x) => (x * x * x, g => g * x * x * 3f);
+
+    private static (Tensor Output, Func<Tensor, Tensor> Backward) Softplus(Tensor x)
+    {
+        var output = (x.Exp() + 1f).Log();
+        return (output, g => g / ((-x).Exp() + 1f));      // dsoftplus/dx = σ(x)
+    }
+
+    private static (Tensor Output, Func<Tensor, Tensor> Backward) RowSoftmax(Tensor x)
+    {
+        var s = x.Softmax(1);
+        // dL/dx_j = s_j (g_j - Σ_i g_i s_i)
+        return (s, g => s * (g - (g * s).Sum(1, keepDim: true)));
+    }
+
+    private static (Tensor Output, Func<Tensor, Tensor> Backward) RowStandardise(Tensor x)
+    {
+        var centred = x - x.Mean(1, keepDim: true);
+        var sigma = (centred * centred).Mean(1, keepDim: true).Sqrt();
+        var output = centred / sigma;
+        return (output, g => (g - g.Mean(1, keepDim: true) - output * (g * output).Mean(1, keepDim: true)) / sigma);
+    }
+
+    private static (Tensor Output, Func<Tensor, Tensor> Backward) RowLogSumExp(Tensor x)
+    {
+        var output = x.LogSumExp(1);
+        return (output, g => g.Reshape(x.Size(0), 1) * x.Softmax(1));
+    }
+
+    public static TheoryData<string> RightOperations() => ["cube", "softplus", "row softmax", "row standardise", "row log-sum-exp", "relu", "abs"];
+
+    private static Func<Tensor, (Tensor Output, Func<Tensor, Tensor> Backward)> Operation(string name) => name switch
+    {
+        "cube" => Cube,
+        "softplus" => Softplus,
+        "row softmax" => RowSoftmax,
+        "row standardise" => RowStandardise,
+        "row log-sum-exp" => RowLogSumExp,
+        "relu" => x => (x.Relu(), g => g * (x > 0f)),
+        "abs" => x => (x.Abs(), g => g * ((x > 0f) * 2f - 1f)),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(RightOperations))]
+    public void OwnOperation_ARightRule_IsCorrectAndSaysHowClose(string name)
+    {
+        var result = Chapter7.CheckOwnOperation(Operation(name));
+        Assert.True(result.Status == ExerciseStatus.Correct, $"{name}: {result}");
+        Assert.Contains("the largest difference was", result.Message);
+    }
+
+    [Fact]
+    public void OwnOperation_PlaceholderOrNull_IsNotAttempted()
+    {
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter7.CheckOwnOperation(_ => throw new NotImplementedException()).Status);
+        Assert.Equal(ExerciseStatus.NotAttempted, Chapter7.CheckOwnOperation(null).Status);
+    }
+
+    [Fact]
+    public void OwnOperation_Linear_SaysItIsTooEasy()
+    {
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => (x * 2f, g => g * 2f)), "linear", "derivative depends on x");
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => (x.T(), g => g.T())), "linear");
+    }
+
+    [Fact]
+    public void OwnOperation_RuleIgnoringG_SaysToMultiplyByG() =>
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => (Cube(x).Output, _ => x * x * 3f)),
+            "x of shape (4, 5)", "GradCheck.Numerical", "must multiply by the g");
+
+    [Fact]
+    public void OwnOperation_WrongSign_SaysSo() =>
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => (Softplus(x).Output, g => -Softplus(x).Backward(g))), "wrong sign");
+
+    [Fact]
+    public void OwnOperation_SoftmaxRuleOnTheDiagonalOnly_SaysEachOutputReadsSeveralInputs() =>
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => { var s = x.Softmax(1); return (s, g => g * s * (1f - s)); }),
+            "each output reads several inputs", "Σ_i g_i");
+
+    [Fact]
+    public void OwnOperation_PowerRuleWithoutItsFactor_NamesTheConstant() =>
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => (Cube(x).Output, g => g * x * x)), "0.333", "constant factor");
+
+    [Fact]
+    public void OwnOperation_GradientOfTheOutputsShape_SaysItHasXsShape() =>
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => (RowLogSumExp(x).Output, g => g)), "expected shape (4, 5), got (4,)", "one value per element of x");
+
+    [Fact]
+    public void OwnOperation_LogOfANegative_SaysToChooseAnOperationDefinedEverywhere() =>
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => (x.Log(), g => g / x)), "NaN", "defined for every real number");
+
+    [Fact]
+    public void OwnOperation_WritingIntoX_IsAWrongAnswer() =>
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => { var result = Cube(x.Clone()); x.Fill(0f); return result; }), "changed its input x");
+
+    [Fact]
+    public void OwnOperation_WrongDerivative_NamesTheElement() =>
+        AssertNotYetRight(Chapter7.CheckOwnOperation(x => (Softplus(x).Output, g => g * x.Exp())), "at [", "expected", "work out ∂out/∂x on paper");
 }

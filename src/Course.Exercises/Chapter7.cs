@@ -2,8 +2,9 @@ namespace Course.Exercises;
 
 /// <summary>
 /// The checks of chapter 7's exercises (automatic differentiation): the order a backward pass needs,
-/// the gradient of a tensor read twice, an operation with its own backward rule, and softmax,
-/// cross-entropy and its gradient written by hand. Cases come from a private <see cref="Generator"/>,
+/// the gradient of a tensor read twice, an operation with its own backward rule, softmax,
+/// cross-entropy and its gradient written by hand, and an operation of the learner's own choosing, held
+/// against finite differences of its own forward pass. Cases come from a private <see cref="Generator"/>,
 /// so a check never moves the notebook's shared random numbers.
 /// </summary>
 public static class Chapter7
@@ -235,6 +236,137 @@ public static class Chapter7
                 Exercise.ExpectClose(result, expected, where, rtol: 1e-4, atol: 1e-6, hint: hint);
             }
         });
+
+    /// <summary>
+    /// Exercise 7.7 (open-ended): an operation of the learner's choosing, with its backward rule beside it.
+    /// Any operation passes whose rule agrees with central differences of its own forward pass
+    /// (<see cref="GradCheck"/>, the chapter's float32 version) on random inputs, and whose gradient
+    /// depends on its input: a linear operation's rule never reads x, which makes it too easy.
+    /// </summary>
+    public static ExerciseResult CheckOwnOperation(Func<Tensor, (Tensor Output, Func<Tensor, Tensor> Backward)>? operation)
+    {
+        double largest = 0;
+        var result = Exercise.Run("7.7", () => largest = CheckOwnOperationCases(Exercise.Given(operation, "MyOperation")));
+        return result.Status == ExerciseStatus.Correct
+            ? new ExerciseResult(result.Exercise, ExerciseStatus.Correct,
+                $"Your rule agreed with finite differences in every case; the largest difference was {Exercise.Show(largest)}.")
+            : result;
+    }
+
+    private const float OwnStep = 1e-3f;
+
+    private static double CheckOwnOperationCases(Func<Tensor, (Tensor Output, Func<Tensor, Tensor> Backward)> operation)
+    {
+        var generator = new Generator(77);
+        double largest = 0;
+        bool dependsOnX = false;
+        foreach (var shape in new[] { new[] { 4, 5 }, [1, 8], [6, 3] })
+        {
+            string name = $"x of shape {Shapes.Format(shape)}, random";
+            var x = AwayFromWholeNumbers(generator.Normal(shape));
+            var (output, gradient, g) = RunOwn(operation, x, generator, name);
+            var numerical = OwnNumerical(operation, x, g);
+            var comparison = Check.Compare(gradient, numerical, 1e-2, 1e-3);
+            if (!comparison.Close) FailOwn(operation, name, x, output, g, gradient, numerical, comparison);
+            largest = Math.Max(largest, comparison.MaxDiff);
+
+            // The same g at another x: a rule that gives the same gradient there does not depend on x.
+            var other = AwayFromWholeNumbers(generator.Normal(shape));
+            var (otherOutput, otherBackward) = operation(other);
+            var otherGradient = otherOutput is null || otherBackward is null || !otherOutput.Shape.AsSpan().SequenceEqual(output.Shape) ? null : otherBackward(g);
+            if (otherGradient is null || !Exercise.Close(otherGradient, gradient, 1e-4, 1e-6)) dependsOnX = true;
+        }
+        Exercise.Expect(dependsOnX, "Your rule returned the same gradient at two different x, for the same g, in every case: the operation is linear (or constant), so its rule never needs x.",
+            "choose an operation whose derivative depends on x, such as x³, softplus log(1 + exp(x)), or the softmax of each row");
+        return largest;
+    }
+
+    // The learner's forward and backward on x, with g random of the output's shape; each checked for shape, finiteness and writes into its inputs.
+    private static (Tensor Output, Tensor Gradient, Tensor G) RunOwn(
+        Func<Tensor, (Tensor Output, Func<Tensor, Tensor> Backward)> operation, Tensor x, Generator generator, string name)
+    {
+        var xBefore = x.Clone();
+        var (output, backward) = operation(x);
+        Exercise.ExpectUnchanged(x, xBefore, $"{name}: your operation changed its input x.", WriteNothing);
+        Exercise.Expect(output is not null, $"{name}: your operation returned no output (null).");
+        Exercise.Expect(backward is not null, $"{name}: your operation returned no backward rule (null).");
+        int bad = Array.FindIndex(output!.ToArray(), v => !float.IsFinite(v));
+        Exercise.Expect(bad < 0, $"{name}: your output is {Exercise.Show(bad < 0 ? 0f : output.ToArray()[bad])} at {Exercise.IndexText(Math.Max(bad, 0), output.Shape)}.",
+            "the check's inputs are standard normal, of either sign: choose an operation defined for every real number (log(1 + x²) rather than log x)");
+        var g = generator.Normal(output.Shape);
+        var gBefore = g.Clone();
+        var gradient = backward!(g);
+        Exercise.ExpectUnchanged(g, gBefore, $"{name}: your backward rule changed the gradient g it was given.", WriteNothing);
+        Exercise.ExpectShape(gradient?.Shape, x.Shape, $"{name}: Backward(g), with g of your output's shape {output.ShapeString}",
+            "Backward returns dL/dx, one value per element of x, whatever the output's shape");
+        return (output, gradient!, g);
+    }
+
+    // dL/dx for L = Σ g·(Output(x') - Output(x)), by the library's central differences: nothing here knows the learner's rule.
+    // Subtracting the output at x leaves L's gradient alone and keeps L near 0, where float32 rounds it finely.
+    private static Tensor OwnNumerical(Func<Tensor, (Tensor Output, Func<Tensor, Tensor> Backward)> operation, Tensor x, Tensor g)
+    {
+        var (gValues, start) = (g.ToArray(), operation(x).Output.ToArray());
+        var probe = x.Clone();
+        float Loss()
+        {
+            var values = operation(probe).Output.ToArray();
+            double sum = 0;
+            for (int i = 0; i < values.Length; i++) sum += gValues[i] * ((double)values[i] - start[i]);
+            return (float)sum;
+        }
+        return GradCheck.Numerical(Loss, probe, OwnStep);
+    }
+
+    private static void FailOwn(Func<Tensor, (Tensor Output, Func<Tensor, Tensor> Backward)> operation, string name, Tensor x, Tensor output,
+        Tensor g, Tensor gradient, Tensor numerical, Check.Comparison comparison)
+    {
+        string where = $"{name}: Backward(g) against finite differences of your own forward pass (GradCheck.Numerical, h = {Exercise.Show(OwnStep)}), with g random";
+        string message = $"{where}: at {Exercise.IndexText(comparison.WorstIndex, x.Shape)} expected {Exercise.Show(comparison.WorstExpected)}, got {Exercise.Show(comparison.WorstActual)}.";
+        if (gradient.ToArray().Any(v => !float.IsFinite(v)))
+            Exercise.Fail(message, "your rule gives a value that is not finite: look for a division by something that can be 0");
+        if (Exercise.Close(gradient, -numerical, 1e-2, 1e-3))
+            Exercise.Fail(message, "every value has the wrong sign");
+        if (Exercise.Close(gradient, OwnNumerical(operation, x, Tensor.Ones(output.Shape)), 1e-2, 1e-3))
+            Exercise.Fail(message, "your rule gives dL/dx for g = 1 everywhere: it must multiply by the g it is given (the chain rule)");
+        if (output.Shape.AsSpan().SequenceEqual(x.Shape) && Exercise.Close(gradient, OwnDiagonal(operation, x, g), 1e-2, 1e-3))
+            Exercise.Fail(message, "your rule passes each output's gradient back only to the input in its own place, but each output reads several inputs: "
+                + "dL/dx_j = Σ_i g_i ∂out_i/∂x_j, a sum over every output that x_j reaches");
+        double scale = ConstantRatio(gradient, numerical);
+        if (Math.Abs(scale - 1) > 0.05 && Exercise.Close(gradient, numerical * (float)scale, 1e-2, 1e-3))
+            Exercise.Fail(message, $"every value of yours is {Exercise.Show(scale)} times what finite differences give: a constant factor is missing or extra (d(x³)/dx = 3x², for example)");
+        Exercise.Fail(message, "dL/dx_j = Σ_i g_i ∂out_i/∂x_j: work out ∂out/∂x on paper, then compare your rule's value with finite differences at that element");
+    }
+
+    // g_j ∂out_j/∂x_j alone, by central differences: what a rule gives that forgets the other outputs an input reaches.
+    private static Tensor OwnDiagonal(Func<Tensor, (Tensor Output, Func<Tensor, Tensor> Backward)> operation, Tensor x, Tensor g)
+    {
+        var (values, gValues) = (x.ToArray(), g.ToArray());
+        var diagonal = new float[values.Length];
+        for (int j = 0; j < values.Length; j++)
+        {
+            var up = (float[])values.Clone();
+            var down = (float[])values.Clone();
+            up[j] += OwnStep;
+            down[j] -= OwnStep;
+            double difference = (double)operation(Tensor.FromArray(up, x.Shape)).Output.ToArray()[j] - operation(Tensor.FromArray(down, x.Shape)).Output.ToArray()[j];
+            diagonal[j] = (float)(gValues[j] * difference / (2.0 * OwnStep));
+        }
+        return Tensor.FromArray(diagonal, x.Shape);
+    }
+
+    // The c that makes actual ≈ c · expected fit best, by least squares.
+    private static double ConstantRatio(Tensor actual, Tensor expected)
+    {
+        var (a, e) = (actual.ToArray(), expected.ToArray());
+        double product = 0, square = 0;
+        for (int i = 0; i < a.Length; i++) { product += (double)a[i] * e[i]; square += (double)e[i] * e[i]; }
+        return square == 0 ? 1 : product / square;
+    }
+
+    // Standard normal values, none within 0.01 of a whole number: a nudge of h never straddles a corner at 0 or ±1 (ReLU, abs, clamp).
+    private static Tensor AwayFromWholeNumbers(Tensor x) =>
+        Exercise.Map(x, v => Math.Abs(v - Math.Round(v)) < 0.01 ? v + 0.03 : v);
 
     // Logits that break the naive formulas, odd shapes, rows of equal logits; labels at both ends of the classes
     // (the log-softmax check ignores the labels).
