@@ -52,7 +52,7 @@ public class ChapterTests
         var run = RunOf("01_neuron.ipynb");
         Assert.Equal(run.CodeCells, run.Result.Cells);
         Assert.Contains($"── 01_neuron.ipynb, cell {run.Result.Cells} of {run.Result.Cells} ──", run.Output);
-        Assert.Matches("Library (found|built): \\.\\./src/Foundations.Interactive/bin/Release/net10.0", run.Output);
+        Assert.Matches("Library (found|built): (\\.\\./)+src/Foundations.Interactive/bin/Release/net10.0", run.Output);
         Assert.Contains("weighted sum plus bias: 1.73", run.Output);
         Assert.Contains("tensor([[", run.Output);
         Assert.Equal(1, run.Result.Charts);
